@@ -1,0 +1,31 @@
+/* Multi-scalar multiplication over edwards25519, variable time: public points and scalars only.
+ * r = sum_i [s_i] P_i. Straus (interleaved wNAF windows) for small n, Pippenger (buckets) for large n;
+ * the switch point is measured (see bench/bench_msm.c). */
+#ifndef TSS_MSM_H
+#define TSS_MSM_H
+
+#include <stddef.h>
+#include "crypto/ge25519.h"
+
+/* Bytes of scratch needed for msm_vartime with n terms. */
+size_t msm_scratch_size(size_t n);
+/* 0 on success, -1 if scratch is too small. n = 0 gives the identity. Never allocates. */
+int msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,
+                void *scratch, size_t scratch_len);
+/* Same, but adds [b]B with the precomputed base table (b may be NULL). */
+int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                          size_t n, void *scratch, size_t scratch_len);
+/* Convenience: allocates the scratch itself (not for hot paths). Returns -1 on allocation failure. */
+int msm_vartime_alloc(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n);
+
+/* The individual algorithms, exposed for tests and benchmarks. */
+int msm_straus_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,
+                       void *scratch, size_t scratch_len);
+int msm_pippenger_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,
+                          void *scratch, size_t scratch_len);
+size_t msm_straus_scratch_size(size_t n);
+size_t msm_pippenger_scratch_size(size_t n);
+/* n at and above which msm_vartime uses Pippenger. */
+#define MSM_PIPPENGER_THRESHOLD 192
+
+#endif

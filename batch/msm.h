@@ -5,6 +5,7 @@
 #define TSS_MSM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "crypto/ge25519.h"
 
 /* Bytes of scratch needed for msm_vartime with n terms. */
@@ -25,7 +26,15 @@ int msm_pippenger_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p
                           void *scratch, size_t scratch_len);
 size_t msm_straus_scratch_size(size_t n);
 size_t msm_pippenger_scratch_size(size_t n);
+
+/* The general form used by batch verification: terms [0, n_full) take any scalar, terms
+ * [n_full, n_full + n_half) must have scalars < 2^128 (their upper windows are skipped; -1 if one is not).
+ * Term i uses points[idx[i]] (points[i] when idx is NULL); b (may be NULL) multiplies the base point.
+ * The scratch must hold msm_split_scratch_size(m) bytes for some m >= n_full + n_half. Never allocates. */
+int msm_vartime_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                      const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len);
+size_t msm_split_scratch_size(size_t n);
 /* n at and above which msm_vartime uses Pippenger. */
-#define MSM_PIPPENGER_THRESHOLD 192
+#define MSM_PIPPENGER_THRESHOLD 160
 
 #endif

@@ -40,7 +40,7 @@ class CapturingReporter : public benchmark::ConsoleReporter {
             auto it = run.counters.find("items_per_second");
             if (it != run.counters.end() && it->second.value > 0) res.ns_per_item = 1e9 / it->second.value;
             (void)iters;
-            results()[run.benchmark_name()] = res;
+            results()[run.run_name.function_name] = res; /* the registered name, without /real_time */
         }
         ConsoleReporter::ReportRuns(runs);
     }

@@ -1,5 +1,8 @@
 /* The edwards25519 group: extended twisted Edwards coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, xy = T/Z.
- * Functions on secret data are constant time; those ending in _vartime are for public data only. */
+ * Functions on secret data are constant time; those ending in _vartime are for public data only.
+ * Outputs may alias inputs. Scalars must be canonical (sc25519 guarantees < L); the multiplications
+ * rely on a < 2^253. Addition and doubling are complete: any curve point is a valid input, including
+ * the identity and points of small or mixed order. */
 #ifndef TSS_GE25519_H
 #define TSS_GE25519_H
 
@@ -55,5 +58,22 @@ void ge25519_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a, con
                                             const sc25519 *b);
 /* r = [a]P, variable time (public data). */
 void ge25519_scalarmult_vartime(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *p);
+
+/* The base-table entries used by ge25519_double_scalarmult_base_vartime. */
+const ge25519_precomp *ge25519_base_odd_multiples_table(void); /* [1,3,...,127]B, 64 entries */
+
+/* Building blocks for other multiplication algorithms (MSM, batch verification, table generation). */
+void ge25519_p3_to_precomp(ge25519_precomp *r, const ge25519_p3 *p);   /* affine; costs an inversion */
+void ge25519_cached_identity(ge25519_cached *r);
+void ge25519_cached_cmov(ge25519_cached *r, const ge25519_cached *a, unsigned int b);
+void ge25519_precomp_cmov(ge25519_precomp *r, const ge25519_precomp *a, unsigned int b);
+/* r = [digit]table[0] for digit in [-8, 8], table[j] = [j + 1]P; constant time in digit; r not in table. */
+void ge25519_cached_select(ge25519_cached *r, const ge25519_cached table[8], int8_t digit);
+/* 64 signed radix-16 digits in [-8, 8) (top digit <= 8) with a = sum e[i] 16^i; constant time. */
+void ge25519_scalar_to_radix16(int8_t e[64], const sc25519 *a);
+/* Width-w NAF (2 <= w <= 8) of a public scalar: odd digits in (-2^(w-1), 2^(w-1)), a = sum naf[i] 2^i. */
+void ge25519_wnaf_vartime(int8_t naf[256], const sc25519 *a, unsigned int w);
+/* table[i] = [2i + 1]p for i < n (n >= 1). */
+void ge25519_odd_multiples_cached(ge25519_cached *table, size_t n, const ge25519_p3 *p);
 
 #endif

@@ -33,9 +33,14 @@ void sc25519_cmov(sc25519 *r, const sc25519 *a, unsigned int b);
 /* Uniformly random scalar from libsodium's CSPRNG. */
 void sc25519_random(sc25519 *r);
 /* Signed radix-2^w digits for windowed vartime multiplication: 256/w + 1 digits in
- * [-2^(w-1), 2^(w-1)], returns the number of digits written (<= 256/w + 2). 1 <= w <= 8. */
+ * [-2^(w-1), 2^(w-1)], returns the number of digits written (<= 256/w + 2). 1 <= w <= 8.
+ * (Implementation: writes and returns exactly 256/w + 1 digits, a == sum d[i] 2^(w*i); all but the top digit
+ * lie in [-2^(w-1), 2^(w-1) - 1]; the top digit is in [0, 2^(w-1)] (0 for w = 4 and w = 8).
+ * Constant time in a; w out of range is clamped to [1, 8].) */
 size_t sc25519_signed_digits(int8_t *digits, const sc25519 *a, unsigned w);
-/* Width-w non-adjacent form (vartime; public scalars only): naf has 256 entries. */
+/* Width-w non-adjacent form (vartime; public scalars only): naf has 256 entries.
+ * (Nonzero digits are odd, |d| < 2^(w-1), any w consecutive entries hold at most one nonzero;
+ * w is clamped to [2, 8].) */
 void sc25519_wnaf_vartime(int8_t naf[256], const sc25519 *a, unsigned w);
 
 #endif

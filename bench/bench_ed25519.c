@@ -1,0 +1,146 @@
+/* Ed25519 verification: single (ours, libsodium, OpenSSL) and batch per signature, side by side,
+ * as ratios to libsodium's single verification; the issue's batch goals are checked at the end. */
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "tss/common.h"
+#include "tss/ed25519.h"
+
+#define MAX_N 4096
+#define MSG_LEN 64
+
+static uint8_t g_pk[MAX_N][32], g_sig[MAX_N][64], g_msg[MAX_N][MSG_LEN];
+static const uint8_t *g_sigs[MAX_N], *g_pks[MAX_N], *g_msgs[MAX_N];
+static size_t g_lens[MAX_N];
+static int g_ok[MAX_N];
+static void *g_scratch;
+static size_t g_scratch_len;
+
+static void setup(void)
+{
+    for (size_t i = 0; i < MAX_N; i++) {
+        uint8_t sk[64];
+        tss_ed25519_keypair(g_pk[i], sk);
+        randombytes_buf(g_msg[i], MSG_LEN);
+        tss_ed25519_sign(g_sig[i], g_msg[i], MSG_LEN, sk);
+        g_sigs[i] = g_sig[i];
+        g_pks[i] = g_pk[i];
+        g_msgs[i] = g_msg[i];
+        g_lens[i] = MSG_LEN;
+    }
+    g_scratch_len = tss_ed25519_verify_batch_scratch_size(MAX_N);
+    g_scratch = malloc(g_scratch_len);
+}
+
+static void bm_ours(bench_state *st, void *arg)
+{
+    (void)arg;
+    size_t i = 0;
+    while (bench_keep_running(st)) {
+        if (tss_ed25519_verify(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+        i = (i + 1) % MAX_N;
+    }
+    bench_set_items(st, bench_iterations(st));
+}
+
+static void bm_sodium(bench_state *st, void *arg)
+{
+    (void)arg;
+    size_t i = 0;
+    while (bench_keep_running(st)) {
+        if (crypto_sign_verify_detached(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+        i = (i + 1) % MAX_N;
+    }
+    bench_set_items(st, bench_iterations(st));
+}
+
+static void bm_openssl(bench_state *st, void *arg)
+{
+    (void)arg;
+    /* keys parsed once (as a verifier holding public keys would); one DigestVerify per signature */
+    enum { K = 256 };
+    EVP_PKEY *keys[K];
+    for (size_t i = 0; i < K; i++) keys[i] = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, g_pk[i], 32);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    size_t i = 0;
+    while (bench_keep_running(st)) {
+        if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, keys[i]) != 1 ||
+            EVP_DigestVerify(ctx, g_sig[i], 64, g_msg[i], MSG_LEN) != 1)
+            bench_skip(st, "rejected");
+        i = (i + 1) % K;
+    }
+    bench_set_items(st, bench_iterations(st));
+    EVP_MD_CTX_free(ctx);
+    for (size_t j = 0; j < K; j++) EVP_PKEY_free(keys[j]);
+}
+
+static void bm_batch(bench_state *st, void *arg)
+{
+    (void)arg;
+    const size_t n = (size_t)bench_arg(st);
+    size_t off = 0;
+    while (bench_keep_running(st)) {
+        if (tss_ed25519_verify_batch_scratch(g_sigs + off, g_msgs + off, g_lens + off, g_pks + off, n, g_ok,
+                                             g_scratch, g_scratch_len) != 0)
+            bench_skip(st, "rejected");
+        off = (off + n) % MAX_N;
+    }
+    bench_set_items(st, bench_iterations(st) * (int64_t)n);
+}
+
+/* One key signing everything: the A terms fold into one. */
+static uint8_t g_one_pk[32], g_one_sig[MAX_N][64];
+static const uint8_t *g_one_sigs[MAX_N], *g_one_pks[MAX_N];
+
+static void bm_batch_one_key(bench_state *st, void *arg)
+{
+    (void)arg;
+    const size_t n = (size_t)bench_arg(st);
+    while (bench_keep_running(st)) {
+        if (tss_ed25519_verify_batch_scratch(g_one_sigs, g_msgs, g_lens, g_one_pks, n, g_ok, g_scratch,
+                                             g_scratch_len) != 0)
+            bench_skip(st, "rejected");
+    }
+    bench_set_items(st, bench_iterations(st) * (int64_t)n);
+}
+
+int main(int argc, char **argv)
+{
+    if (tss_init() != 0) return 1;
+    setup();
+    uint8_t sk[64];
+    tss_ed25519_keypair(g_one_pk, sk);
+    for (size_t i = 0; i < MAX_N; i++) {
+        tss_ed25519_sign(g_one_sig[i], g_msg[i], MSG_LEN, sk);
+        g_one_sigs[i] = g_one_sig[i];
+        g_one_pks[i] = g_one_pk;
+    }
+
+    static const int64_t ns[] = { 1, 8, 64, 256, 1024, 4096 };
+    char names[6][64];
+    bench_register("verify/libsodium", bm_sodium, NULL, 0);
+    bench_register("verify/ours", bm_ours, NULL, 0);
+    bench_register("verify/openssl", bm_openssl, NULL, 0);
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(names[i], sizeof names[i], "batch/%lld", (long long)ns[i]);
+        bench_register(names[i], bm_batch, NULL, ns[i]);
+    }
+    bench_register("batch_one_key/1024", bm_batch_one_key, NULL, 1024);
+    const int rc = bench_run(&argc, argv);
+
+    printf("\nper signature, as speed-up over libsodium crypto_sign_verify_detached:\n");
+    bench_print_ratio("verify/ours", "verify/libsodium");
+    bench_print_ratio("verify/openssl", "verify/libsodium");
+    double r[6];
+    for (size_t i = 0; i < 6; i++) r[i] = bench_print_ratio(names[i], "verify/libsodium");
+    bench_print_ratio("batch_one_key/1024", "verify/libsodium");
+    printf("\ngoals (distinct keys):\n");
+    printf("  batch n=64   >= 2.5x: %5.2fx  %s\n", r[2], r[2] >= 2.5 ? "PASS" : "MISS");
+    printf("  batch n=1024 >= 3.0x: %5.2fx  %s\n", r[4], r[4] >= 3.0 ? "PASS" : "MISS");
+    free(g_scratch);
+    return rc;
+}

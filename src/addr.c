@@ -1,0 +1,54 @@
+#include "src/addr.h"
+
+#include "tss/common.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+int tss_addr_parse(struct sockaddr_in *out, const char *text)
+{
+    if (out == NULL)
+        return TSS_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if (text == NULL)
+        return TSS_ERR_INVALID_ARG;
+    const char *colon = strrchr(text, ':');
+    if (colon == NULL || colon == text || (size_t)(colon - text) >= INET_ADDRSTRLEN)
+        return TSS_ERR_ENCODING;
+    char ip[INET_ADDRSTRLEN];
+    memcpy(ip, text, (size_t)(colon - text));
+    ip[colon - text] = '\0';
+    struct in_addr in;
+    if (inet_pton(AF_INET, ip, &in) != 1)
+        return TSS_ERR_ENCODING;
+    const char *p = colon + 1;
+    unsigned long port = 0;
+    if (*p == '\0' || strlen(p) > 5)
+        return TSS_ERR_ENCODING;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return TSS_ERR_ENCODING;
+        port = port * 10 + (unsigned long)(*p - '0');
+    }
+    if (port == 0 || port > 65535)
+        return TSS_ERR_ENCODING;
+    out->sin_family = AF_INET;
+    out->sin_addr = in;
+    out->sin_port = htons((uint16_t)port);
+    return TSS_OK;
+}
+
+char *tss_addr_format(char out[TSS_ADDR_TEXT_MAX], const struct sockaddr_in *addr)
+{
+    char ip[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, &addr->sin_addr, ip, sizeof ip) == NULL)
+        strcpy(ip, "?");
+    snprintf(out, TSS_ADDR_TEXT_MAX, "%s:%u", ip, (unsigned)ntohs(addr->sin_port));
+    return out;
+}
+
+int tss_addr_equal(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+    return a->sin_family == b->sin_family && a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+}

@@ -1,0 +1,294 @@
+/* tssctl end to end against three API servers on loopback, each backed by a mock node. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "api_mock.h"
+#include "src/api.h"
+
+#define N 3
+#define TOKEN "tssctl-test-token"
+
+typedef struct cluster {
+    mock *m[N];
+    tss_api_server srv[N];
+    char urls[N][64];
+    char dir[64];
+    char token_file[128];
+    char bad_token_file[128];
+    char tssctl[1024];
+} cluster;
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    cluster *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    const char *build = getenv("TSS_BUILD_DIR");
+    snprintf(c->tssctl, sizeof c->tssctl, "%s/src/programs/tssctl", build != NULL ? build : ".");
+    assert_int_equal(access(c->tssctl, X_OK), 0);
+    snprintf(c->dir, sizeof c->dir, "/tmp/tssctl-test-XXXXXX");
+    assert_non_null(mkdtemp(c->dir));
+    snprintf(c->token_file, sizeof c->token_file, "%s/token", c->dir);
+    snprintf(c->bad_token_file, sizeof c->bad_token_file, "%s/bad-token", c->dir);
+    write_file(c->token_file, TOKEN "\n");
+    write_file(c->bad_token_file, "not-the-token\n");
+    for (int i = 0; i < N; i++) {
+        c->m[i] = calloc(1, sizeof *c->m[i]);
+        assert_non_null(c->m[i]);
+        mock_init(c->m[i]);
+        c->m[i]->own_index = (uint16_t)(i + 1);
+        c->m[i]->session_cap = MOCK_SESSIONS_MAX;
+        tss_api_backend be = mock_backend(c->m[i]);
+        tss_api_config cfg = {.token = TOKEN};
+        assert_int_equal(tss_api_start(&c->srv[i], &cfg, &be), TSS_OK);
+        snprintf(c->urls[i], sizeof c->urls[i], "http://127.0.0.1:%u", tss_api_port(&c->srv[i]));
+    }
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    cluster *c = *state;
+    for (int i = 0; i < N; i++) {
+        tss_api_stop(&c->srv[i]);
+        mock_destroy(c->m[i]);
+        free(c->m[i]);
+    }
+    unlink(c->token_file);
+    unlink(c->bad_token_file);
+    rmdir(c->dir);
+    free(c);
+    return 0;
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n;
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (len + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    close(fd);
+    return buf;
+}
+
+/* Runs tssctl with the cluster's --node/--token-file options (unless nodes == false) and extra args. */
+static int run(const cluster *c, bool nodes, const char *token_file, const char *const *args, char **out,
+               char **err)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = c->tssctl;
+    if (nodes) {
+        for (int i = 0; i < N; i++) {
+            argv[n++] = "--node";
+            argv[n++] = c->urls[i];
+        }
+        argv[n++] = "--token-file";
+        argv[n++] = token_file;
+    }
+    argv[n++] = "--quiet";
+    for (size_t i = 0; args[i] != NULL; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    char out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "%s/out-XXXXXX", c->dir);
+    snprintf(err_path, sizeof err_path, "%s/err-XXXXXX", c->dir);
+    int ofd = mkstemp(out_path), efd = mkstemp(err_path);
+    assert_true(ofd >= 0 && efd >= 0);
+    unlink(out_path);
+    unlink(err_path);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(ofd, STDOUT_FILENO);
+        dup2(efd, STDERR_FILENO);
+        execv(c->tssctl, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    *out = slurp_fd(ofd);
+    *err = slurp_fd(efd);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static int run_ok(const cluster *c, const char *const *args, char **out)
+{
+    char *err;
+    int rc = run(c, true, c->token_file, args, out, &err);
+    if (rc != 0)
+        fprintf(stderr, "tssctl exited %d: %s\n%s", rc, err, *out);
+    free(err);
+    return rc;
+}
+
+static void test_status(void **state)
+{
+    cluster *c = *state;
+    char *out, *err;
+    const char *args[] = {"status", NULL};
+    assert_int_equal(run_ok(c, args, &out), 0);
+    for (int i = 0; i < N; i++)
+        assert_non_null(strstr(out, c->urls[i]));
+    assert_non_null(strstr(out, "node 3"));
+    assert_null(strstr(out, "DOWN"));
+    free(out);
+    /* A wrong token: the nodes are up but refuse; tssctl fails. */
+    assert_int_equal(run(c, true, c->bad_token_file, args, &out, &err), 1);
+    assert_non_null(strstr(out, "unauthorized"));
+    free(out);
+    free(err);
+    /* A node that is not running. */
+    const char *down[] = {"--node", "http://127.0.0.1:1", "--token-file", c->token_file, "status", NULL};
+    assert_int_equal(run(c, false, NULL, down, &out, &err), 1);
+    assert_non_null(strstr(out, "DOWN"));
+    free(out);
+    free(err);
+    /* Usage errors. */
+    const char *no_cmd[] = {NULL};
+    assert_int_equal(run(c, true, c->token_file, no_cmd, &out, &err), 2);
+    free(out);
+    free(err);
+    const char *bad_cmd[] = {"launch", NULL};
+    assert_int_equal(run(c, true, c->token_file, bad_cmd, &out, &err), 2);
+    free(out);
+    free(err);
+}
+
+static void test_dkg_keys_sign(void **state)
+{
+    cluster *c = *state;
+    char *out, *err;
+    const char *dkg[] = {"dkg", "--threshold", "2", "--session", "00000000000000aa", "--json", NULL};
+    assert_int_equal(run_ok(c, dkg, &out), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "key_id")), "00000000000000aa");
+    assert_string_equal(json_string_value(json_object_get(j, "scheme")), "frost-ed25519");
+    assert_int_equal(json_integer_value(json_object_get(j, "threshold")), 2);
+    assert_int_equal(json_array_size(json_object_get(j, "participants")), 3);
+    char pk_hex[65];
+    sodium_bin2hex(pk_hex, sizeof pk_hex, c->m[0]->keys[0].summary.group_public_key, 32);
+    assert_string_equal(json_string_value(json_object_get(j, "group_public_key")), pk_hex);
+    json_decref(j);
+    free(out);
+    /* Every node got the same decoded request. */
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(c->m[i]->last_dkg.session_id, 0xaa);
+        assert_int_equal(c->m[i]->last_dkg.n_participants, 3);
+        assert_int_equal(c->m[i]->last_dkg.participants[2], 3);
+    }
+
+    const char *keys[] = {"keys", "--json", NULL};
+    assert_int_equal(run_ok(c, keys, &out), 0);
+    j = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(j), 1);
+    assert_true(json_is_true(json_object_get(json_array_get(j, 0), "agree")));
+    assert_int_equal(json_array_size(json_object_get(json_array_get(j, 0), "nodes")), 3);
+    json_decref(j);
+    free(out);
+
+    const char *sign[] = {"sign", "--key", "00000000000000aa", "--text", "hello", "--json", NULL};
+    assert_int_equal(run_ok(c, sign, &out), 0);
+    j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "message")), "68656c6c6f");
+    assert_string_equal(json_string_value(json_object_get(j, "group_public_key")), pk_hex);
+    uint8_t sig[64];
+    assert_int_equal(sodium_hex2bin(sig, 64, json_string_value(json_object_get(j, "signature")), 128, NULL, NULL, NULL),
+                     0);
+    assert_int_equal(crypto_sign_verify_detached(sig, (const uint8_t *)"hello", 5, c->m[0]->keys[0].summary.group_public_key),
+                     0);
+    json_decref(j);
+    free(out);
+    assert_int_equal(c->m[1]->last_sign.message_len, 5);
+
+    /* A prehashed batch to the signers 1 and 3 only. */
+    const char *batch[] = {"sign", "--key", "00000000000000aa", "--signers", "1,3", "--prehash", "--message", "00",
+                           "--message", "0102", "--message", "", "--message", "ff", NULL};
+    assert_int_equal(run_ok(c, batch, &out), 0);
+    assert_non_null(strstr(out, "signed 4/4 messages"));
+    assert_non_null(strstr(out, "p50"));
+    free(out);
+    assert_true(c->m[0]->last_sign.prehash);
+    assert_int_equal(c->m[0]->last_sign.n_signers, 2);
+    assert_int_equal(c->m[1]->n_sessions, 2); /* node 2 was not asked: dkg + the first sign only */
+
+    /* Refusals surface as failures. */
+    const char *unknown[] = {"sign", "--key", "00000000000000bb", "--text", "x", NULL};
+    assert_int_equal(run(c, true, c->token_file, unknown, &out, &err), 1);
+    assert_non_null(strstr(err, "no reachable node holds key"));
+    free(out);
+    free(err);
+    const char *bad_t[] = {"dkg", "--threshold", "4", NULL};
+    assert_int_equal(run(c, true, c->token_file, bad_t, &out, &err), 1);
+    assert_non_null(strstr(err, "threshold_out_of_range"));
+    free(out);
+    free(err);
+    const char *dup[] = {"dkg", "--threshold", "2", "--session", "00000000000000aa", NULL};
+    assert_int_equal(run(c, true, c->token_file, dup, &out, &err), 1);
+    assert_non_null(strstr(err, "duplicate_session"));
+    free(out);
+    free(err);
+    const char *bad_hex[] = {"sign", "--key", "00000000000000aa", "--message", "abc", NULL};
+    assert_int_equal(run(c, true, c->token_file, bad_hex, &out, &err), 2);
+    free(out);
+    free(err);
+
+    /* A node that reports another group key: tssctl notices. */
+    pthread_mutex_lock(&c->m[2]->lock);
+    c->m[2]->keys[0].summary.group_public_key[0] ^= 1;
+    pthread_mutex_unlock(&c->m[2]->lock);
+    const char *keys_plain[] = {"keys", NULL};
+    assert_int_equal(run(c, true, c->token_file, keys_plain, &out, &err), 1);
+    assert_non_null(strstr(out, "NODES DISAGREE"));
+    free(out);
+    free(err);
+    assert_int_equal(run(c, true, c->token_file, sign, &out, &err), 1);
+    assert_non_null(strstr(err, "another group key"));
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dkg_keys_sign, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

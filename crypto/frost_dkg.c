@@ -287,7 +287,7 @@ int frost_kg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_packag
     if (idx == NULL || flags == NULL || coeffs == NULL || pts == NULL || sc == NULL || ms == NULL)
         return TSS_ERR_CAPACITY;
 
-    int rc = frost_kg_index_build(idx, &round1[0].identifier, sizeof *round1, n_round1);
+    int rc = frost_kg_index_build(idx, n_round1 > 0 ? &round1[0].identifier : NULL, sizeof *round1, n_round1);
     if (rc != TSS_OK)
         return rc;
     if (index_contains(idx, n_round1, &sp->identifier))
@@ -388,10 +388,10 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
     if (idx1 == NULL || idx2 == NULL || all == NULL || flags == NULL || C == NULL || Cj == NULL || eval == NULL)
         return TSS_ERR_CAPACITY;
 
-    int rc = frost_kg_index_build(idx1, &round1[0].identifier, sizeof *round1, n_round1);
+    int rc = frost_kg_index_build(idx1, n_round1 > 0 ? &round1[0].identifier : NULL, sizeof *round1, n_round1);
     if (rc != TSS_OK)
         return rc;
-    rc = frost_kg_index_build(idx2, &round2[0].sender, sizeof *round2, n_round2);
+    rc = frost_kg_index_build(idx2, n_round2 > 0 ? &round2[0].sender : NULL, sizeof *round2, n_round2);
     if (rc != TSS_OK)
         return rc;
     for (size_t k = 0; k < n_round1; k++) {
@@ -465,10 +465,15 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
         return rc;
     }
     pkp->min_signers = t;
-    if (refresh)
+    if (refresh) {
         pkp->verifying_key = old_pkp->verifying_key;
-    else
+    } else {
+        if (ge25519_is_identity(&C[0])) {   /* constant terms cancelled out: no usable key */
+            sodium_memzero(&v.share, sizeof v.share);
+            return TSS_ERR_VERIFY;
+        }
         ge25519_tobytes(pkp->verifying_key.bytes, &C[0]);
+    }
 
     sc25519 s = v.share;
     if (refresh) {

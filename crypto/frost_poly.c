@@ -135,6 +135,8 @@ int frost_kg_pok_check_vartime(const ge25519_p3 *R, const ge25519_p3 *phi0, cons
 
 int frost_kg_index_build(frost_kg_index *idx, const void *base, size_t stride, size_t n)
 {
+    if (n == 0)
+        return TSS_OK;
     const uint8_t *b = base;
     for (size_t k = 0; k < n; k++) {
         memcpy(&idx[k].id, b + k * stride, sizeof(tss_frost_identifier));

@@ -24,7 +24,8 @@ void frost_vss_eval_vartime(ge25519_p3 *out, const ge25519_p3 *commitment, size_
     *out = acc;
 }
 
-/* num = Π_{j≠i} x_j (num may be NULL), den = Π_{j≠i} (x_j - x_i); x_i is recognised by value (the set is distinct). */
+/* num = Π_{j≠i} x_j (num may be NULL), den = Π_{j≠i} (x_j - x_i); x_i is recognised by value
+ * (the set is distinct). */
 static int lagrange_parts(sc25519 *num, sc25519 *den, const sc25519 *x_i, const sc25519 *xs, size_t n)
 {
     int seen = 0;
@@ -62,8 +63,7 @@ int frost_lagrange_at_zero(sc25519 *lambda, const sc25519 *x_i, const sc25519 *x
 
 int frost_lagrange_all_at_zero(sc25519 *lambdas, const sc25519 *xs, size_t n, sc25519 *tmp)
 {
-    /* lambdas[i] holds den_i, inverted in one batch, then multiplied by num_i. Since num_i = P / x_i with
-     * P = Π x_j, λ_i = P / (x_i · den_i): one batch inversion of x_i · den_i. */
+    /* num_i = P / x_i with P = Π x_j, so λ_i = P / (x_i · den_i): one batch inversion of the x_i · den_i. */
     sc25519 total;
     sc25519_one(&total);
     for (size_t i = 0; i < n; i++) {

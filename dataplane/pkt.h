@@ -4,8 +4,9 @@
  *  - packets live in fixed-size buffers from a preallocated pool (dp_pool: fixed count, no growth);
  *  - dp_rx_burst() fills an array with up to `max` received packets, which the caller now owns and
  *    must give back with dp_pool_put()/dp_pool_put_bulk() (or hand to dp_tx_burst());
- *  - dp_tx_burst() takes an array of packets to send and returns how many it accepted; accepted
- *    packets go back to their pool, the rest stay with the caller (retry or free them).
+ *  - dp_tx_burst() takes an array of packets to send and returns how many it consumed from the
+ *    front of the array: sent ones, and ones dropped on a per-packet error (counted in tx_errors),
+ *    go back to their pool; the rest (queue full) stay with the caller (retry or free them).
  * A backend is a dp_ops vtable (the UDP socket backend is dataplane/socket_io.h; a DPDK backend
  * slots in with the same calls). Each packet records the peer address it came from / goes to.
  *

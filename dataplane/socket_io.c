@@ -131,7 +131,7 @@ static int socket_tx_burst(dp_port *port, dp_pkt **pkts, unsigned n)
             dp_pool_put(port->pool, pkts[done + (unsigned)i]);
         }
         done += (unsigned)sent;
-        if ((unsigned)sent < todo && sent == 0) break;
+        if (sent == 0) break;
     }
     return (int)done;
 }

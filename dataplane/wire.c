@@ -79,6 +79,7 @@ int wire_type_known(unsigned type)
     case WIRE_SIGN_COMMITMENTS:
     case WIRE_SIGN_PACKAGE:
     case WIRE_SIGN_SHARE:
+    case WIRE_SIGN_RESULT:
         return 1;
     default:
         return 0;
@@ -103,6 +104,7 @@ const char *wire_type_name(unsigned type)
     case WIRE_SIGN_COMMITMENTS: return "sign_commitments";
     case WIRE_SIGN_PACKAGE: return "sign_package";
     case WIRE_SIGN_SHARE: return "sign_share";
+    case WIRE_SIGN_RESULT: return "sign_result";
     default: return "unknown";
     }
 }

@@ -73,6 +73,7 @@ typedef enum wire_type {
     WIRE_SIGN_COMMITMENTS = 32,  /* signer -> coordinator: nonce commitments */
     WIRE_SIGN_PACKAGE = 33,      /* coordinator -> signers: message and chosen commitments */
     WIRE_SIGN_SHARE = 34,        /* signer -> coordinator: signature share */
+    WIRE_SIGN_RESULT = 35,       /* coordinator -> candidates: final signature and signer list */
 } wire_type;
 
 #define WIRE_TYPE_LIMIT 64          /* every type value is < this (size of per-type tables) */

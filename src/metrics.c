@@ -332,6 +332,10 @@ static void put_float(out_buf *o, double v)
         put_fmt(o, "NaN");
         return;
     }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) { /* integral: no exponent notation */
+        put_fmt(o, "%.0f", v);
+        return;
+    }
     for (int prec = 6; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v)

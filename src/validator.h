@@ -94,7 +94,8 @@ typedef struct validator {
 
 /* Bytes of memory validator_init needs (0 if cfg is invalid). */
 size_t validator_mem_size(const validator_config *cfg);
-/* TSS_OK or TSS_ERR_INVALID_ARG. mem: >= validator_mem_size(cfg) bytes, 16-byte aligned, kept alive. */
+/* TSS_OK or TSS_ERR_INVALID_ARG. mem: >= validator_mem_size(cfg) bytes, 16-byte aligned, kept alive.
+ * Draws per-peer hash keys from libsodium: call tss_init() first. Re-initialising clears all state. */
 int validator_init(validator *v, const validator_config *cfg, void *mem, size_t mem_len);
 
 /* Checks one signature-verified envelope at wall-clock time now_ms; on VALIDATOR_OK it is recorded

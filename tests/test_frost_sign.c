@@ -350,6 +350,30 @@ static void test_identifiers(void **state)
     assert_int_equal(tss_frost_identifier_from_bytes(&a, expect), TSS_OK);
 }
 
+/* Batch Lagrange coefficients agree with the one-at-a-time ones, interpolate f(0), and refuse repeats. */
+static void test_lagrange(void **state)
+{
+    (void)state;
+    sc25519 xs[9], lambdas[9], tmp[9], coeffs[4], acc, y, l;
+    for (int i = 0; i < 9; i++)
+        sc25519_from_u64(&xs[i], (uint64_t)(3 * i + 1) * 1000003u);
+    for (int k = 0; k < 4; k++)
+        sc25519_random(&coeffs[k]);
+    assert_int_equal(frost_lagrange_all_at_zero(lambdas, xs, 9, tmp), TSS_OK);
+    sc25519_zero(&acc);
+    for (int i = 0; i < 9; i++) {
+        assert_int_equal(frost_lagrange_at_zero(&l, &xs[i], xs, 9), TSS_OK);
+        assert_true(sc25519_eq(&l, &lambdas[i]));
+        frost_poly_eval(&y, coeffs, 4, &xs[i]);
+        sc25519_muladd(&acc, &lambdas[i], &y, &acc);
+    }
+    assert_true(sc25519_eq(&acc, &coeffs[0]));
+    xs[4] = xs[2];
+    assert_int_equal(frost_lagrange_all_at_zero(lambdas, xs, 9, tmp), TSS_ERR_DUPLICATE);
+    sc25519_zero(&xs[4]);
+    assert_int_equal(frost_lagrange_all_at_zero(lambdas, xs, 9, tmp), TSS_ERR_ZERO_ID);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * random dealer keys: every subset (small n), sampled subsets (large n), derived identifiers
  * ---------------------------------------------------------------------------------------------- */
@@ -961,6 +985,22 @@ static void test_json_reads_vector_fields(void **state)
     tss_frost_signature_share sh;
     assert_int_equal(tss_frost_signature_share_from_json(&sh, share, strlen(share)), TSS_OK);
     assert_int_equal(sh.identifier.bytes[0], 3);
+
+    /* Map forms keyed by identifier (as the DKG vectors and frost-core write maps), given unsorted. */
+    const char *pkp_json =
+        "{\"min_signers\":2,\"verifying_key\":"
+        "\"3d9a67b93cec3acad2d32349cf7bdffaa23ae031a81174ddadae1c96bb455f4d\",\"verifying_shares\":{"
+        "\"2\":\"f326b756ed38b43a94bdac698e044d9e3f3a08a40e7c9d2e5346dd5bfaadf2f5\","
+        "\"1\":\"f6b5e87c902796d8dab6369cbd6d342a32e46c136e9f1f5af2fc385aed804de3\"}}";
+    tss_frost_public_share entries[2];
+    tss_frost_public_key_package pkp;
+    assert_int_equal(tss_frost_public_key_package_init(&pkp, entries, 2), TSS_OK);
+    assert_int_equal(tss_frost_public_key_package_from_json(&pkp, pkp_json, strlen(pkp_json)), TSS_OK);
+    assert_int_equal(pkp.max_signers, 2);
+    assert_int_equal(pkp.shares[0].identifier.bytes[0], 1);
+    assert_int_equal(pkp.shares[0].verifying_share.bytes[0], 0xf6);
+    assert_int_equal(tss_frost_public_key_package_init(&pkp, entries, 1), TSS_OK);
+    assert_int_equal(tss_frost_public_key_package_from_json(&pkp, pkp_json, strlen(pkp_json)), TSS_ERR_CAPACITY);
 }
 
 int main(void)
@@ -973,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_vector_big_identifier),
         cmocka_unit_test(test_invalid_element),
         cmocka_unit_test(test_identifiers),
+        cmocka_unit_test(test_lagrange),
         cmocka_unit_test(test_every_subset_small_n),
         cmocka_unit_test(test_sampled_subsets_large_n),
         cmocka_unit_test(test_derived_identifiers_and_given_secret),

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "src/metrics.h"
 
 static char out[16384];
@@ -169,6 +171,54 @@ static void test_histogram_unlabelled_and_errors(void **state)
     assert_string_equal(render(&reg), expect);
 }
 
+typedef struct writer_arg {
+    tss_histogram *h;
+    uint64_t *counter;
+    uint32_t writer;
+} writer_arg;
+
+static void *writer_main(void *p)
+{
+    writer_arg *a = p;
+    for (uint64_t i = 0; i < 100000; i++) {
+        tss_histogram_observe(a->h, a->writer, i % 10);
+        tss_metric_inc(a->counter);
+    }
+    return NULL;
+}
+
+/* Concurrent writers (own shards, one shared counter) lose nothing. */
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    static tss_histogram h;
+    tss_metric_entry entries[2];
+    tss_metrics reg;
+    uint64_t counter = 0;
+    const uint64_t bounds[] = {4};
+    assert_int_equal(tss_histogram_init(&h, bounds, 1, 4, 1), TSS_OK);
+    assert_int_equal(tss_metrics_init(&reg, entries, 2), TSS_OK);
+    assert_int_equal(tss_metrics_add_histogram(&reg, "h", "", NULL, &h), TSS_OK);
+    assert_int_equal(tss_metrics_add_counter(&reg, "c", "", NULL, &counter), TSS_OK);
+    pthread_t t[4];
+    writer_arg args[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        args[i] = (writer_arg){&h, &counter, i};
+        assert_int_equal(pthread_create(&t[i], NULL, writer_main, &args[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    /* Per writer: 100000 values cycling 0..9, half of them <= 4, summing to 450000. */
+    const char *expect = "# TYPE h histogram\n"
+                         "h_bucket{le=\"4\"} 200000\n"
+                         "h_bucket{le=\"+Inf\"} 400000\n"
+                         "h_sum 1800000\n"
+                         "h_count 400000\n"
+                         "# TYPE c counter\n"
+                         "c 400000\n";
+    assert_string_equal(render(&reg), expect);
+}
+
 static int64_t twice(void *ctx)
 {
     return 2 * *(const int64_t *)ctx;
@@ -206,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_histogram_cumulative),
         cmocka_unit_test(test_histogram_unlabelled_and_errors),
         cmocka_unit_test(test_gauge_fn_and_capacity),
+        cmocka_unit_test(test_concurrent_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,7 +378,8 @@ static void test_type_names(void **state)
     assert_string_equal(wire_type_name(200), "unknown");
     int known = 0;
     for (unsigned t = 0; t < 256; t++) known += wire_type_known(t);
-    assert_int_equal(known, 10);
+    assert_int_equal(known, 11);
+    assert_string_equal(wire_type_name(WIRE_SIGN_RESULT), "sign_result");
     assert_true(wire_type_point_to_point(WIRE_DKG_ROUND2));
     assert_false(wire_type_point_to_point(WIRE_DKG_ROUND1));
 }

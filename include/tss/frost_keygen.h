@@ -6,7 +6,7 @@
  *
  * Scratch: the protocol steps that handle n packages take caller scratch (16-byte aligned is enough) of at
  * least tss_frost_keygen_scratch_size(n, t) bytes (TSS_ERR_CAPACITY if smaller); they never allocate.
- * Scratch may hold secrets during a call and is wiped before returning.
+ * The parts of the scratch that hold secrets during a call are wiped before it returns.
  *
  * Culprits: a step that finds misbehaving senders returns TSS_ERR_CULPRIT, sets *n_culprits to their number
  * and writes the first min(that, culprits_cap) identifiers (ascending) to culprits (which may be NULL when

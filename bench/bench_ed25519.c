@@ -68,6 +68,7 @@ static void bm_openssl(bench_state *st, void *arg)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t i = 0;
     while (bench_keep_running(st)) {
+        EVP_MD_CTX_reset(ctx); /* OpenSSL 3.0 mis-verifies when a context is re-initialised with another key */
         if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, keys[i]) != 1 ||
             EVP_DigestVerify(ctx, g_sig[i], 64, g_msg[i], MSG_LEN) != 1)
             bench_skip(st, "rejected");
@@ -139,8 +140,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < 6; i++) r[i] = bench_print_ratio(names[i], "verify/libsodium");
     bench_print_ratio("batch_one_key/1024", "verify/libsodium");
     printf("\ngoals (distinct keys):\n");
-    printf("  batch n=64   >= 2.5x: %5.2fx  %s\n", r[2], r[2] >= 2.5 ? "PASS" : "MISS");
-    printf("  batch n=1024 >= 3.0x: %5.2fx  %s\n", r[4], r[4] >= 3.0 ? "PASS" : "MISS");
+    printf("  batch n=64   >= 2.5x: %5.2fx  %s\n", r[2], r[2] < 0 ? "(not run)" : r[2] >= 2.5 ? "PASS" : "MISS");
+    printf("  batch n=1024 >= 3.0x: %5.2fx  %s\n", r[4], r[4] < 0 ? "(not run)" : r[4] >= 3.0 ? "PASS" : "MISS");
     free(g_scratch);
     return rc;
 }

@@ -6,12 +6,14 @@
  *   tssctl [NODES] keys [--key ID] [--json]
  *   tssctl [NODES] dkg --threshold T [--participants 1,2,3] [--session ID] [--json]
  *   tssctl [NODES] sign --key ID (--message HEX | --text STRING)... [--signers 1,2] [--prehash] [--json]
+ *   tssctl cluster init|up|start|kill|down|status --dir DIR ...   a local cluster (tssctl_cluster.h)
  *
  * NODES: --cluster DIR (every node*.ini in DIR), --config FILE (repeatable), or --node URL (repeatable, node
  * index = position, 1-based) with --token-file FILE. */
 #include "src/api.h"
 #include "src/config.h"
 #include "src/http_client.h"
+#include "src/programs/tssctl_cluster.h"
 #include "tss/common.h"
 
 #include <arpa/inet.h>
@@ -90,6 +92,8 @@ static void usage(FILE *out)
             "  dkg --threshold T [--participants L]  run a DKG (default participants: every node)\n"
             "  sign --key ID --message HEX|--text S  sign (repeat --message/--text for a batch)\n"
             "       [--signers L] [--prehash]\n"
+            "  tssctl cluster up|down|start K|kill K|status|init --dir DIR   a local cluster of tssd on loopback\n"
+            "       (see tssctl cluster --help)\n"
             "COMMON OPTIONS:\n"
             "  --session ID   session id (16 hex digits; default random)\n"
             "  --timeout SEC  give up waiting after SEC seconds (default 60)\n"
@@ -756,6 +760,13 @@ int main(int argc, char **argv)
     const char *cluster = NULL;
     int rc = 0;
 
+    if (argc >= 2 && strcmp(argv[1], "cluster") == 0) {
+        if (tss_init() != TSS_OK) {
+            fprintf(stderr, "tssctl: libsodium failed to initialise\n");
+            return EXIT_OPERATION;
+        }
+        return tssctl_cluster_main(argc - 1, argv + 1);
+    }
     o.nodes = nodes;
     o.messages = messages;
     o.timeout_s = 60;

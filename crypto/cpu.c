@@ -1,0 +1,100 @@
+/* CPU feature detection and backend resolution (see cpu.h for why nothing here is cached by us). */
+#include "crypto/cpu.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+/* XCR0 through XGETBV, only when CPUID says the OS enabled XSAVE (else the instruction faults). */
+static uint64_t xcr0(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE)) return 0;
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+#endif
+
+unsigned tss_cpu_features(void)
+{
+    unsigned f = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    const uint64_t x = xcr0();
+    const int ymm_os = (x & 0x6) == 0x6;           /* SSE + AVX state */
+    const int zmm_os = ymm_os && (x & 0xe0) == 0xe0; /* opmask, ZMM_Hi256, Hi16_ZMM */
+    if (ymm_os && __builtin_cpu_supports("avx2")) f |= TSS_CPU_AVX2;
+    if (zmm_os && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512ifma")) {
+        f |= TSS_CPU_AVX512IFMA;
+    }
+#endif
+    return f;
+}
+
+int tss_backend_supported(tss_backend b)
+{
+    switch (b) {
+    case TSS_BACKEND_AUTO:
+    case TSS_BACKEND_REF: return 1;
+    case TSS_BACKEND_AVX2: return (tss_cpu_features() & TSS_CPU_AVX2) != 0;
+    case TSS_BACKEND_AVX512Y:
+    case TSS_BACKEND_AVX512Z: return (tss_cpu_features() & TSS_CPU_AVX512IFMA) != 0;
+    default: return 0;
+    }
+}
+
+/* The IFMA width that measured faster on Zen 4 (bench/bench_simd.c): 256-bit vpmadd52 issues twice per
+ * cycle there, so 4-lane ymm code keeps pace with 8-lane zmm code and wastes fewer lanes. */
+#define TSS_BACKEND_AVX512_PREFERRED TSS_BACKEND_AVX512Y
+
+tss_backend tss_backend_best(void)
+{
+    const unsigned f = tss_cpu_features();
+    if (f & TSS_CPU_AVX512IFMA) return TSS_BACKEND_AVX512_PREFERRED;
+    if (f & TSS_CPU_AVX2) return TSS_BACKEND_AVX2;
+    return TSS_BACKEND_REF;
+}
+
+int tss_backend_parse(const char *name, tss_backend *out)
+{
+    static const struct { const char *name; tss_backend b; } names[] = {
+        { "auto", TSS_BACKEND_AUTO },       { "ref", TSS_BACKEND_REF },
+        { "avx2", TSS_BACKEND_AVX2 },       { "avx512", TSS_BACKEND_AVX512_PREFERRED },
+        { "avx512y", TSS_BACKEND_AVX512Y }, { "avx512z", TSS_BACKEND_AVX512Z },
+    };
+    if (!name || !out) return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].b;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+tss_backend tss_backend_resolve(tss_backend requested)
+{
+    if (requested == TSS_BACKEND_AUTO) {
+        const char *env = getenv("TSS_BACKEND");
+        tss_backend b;
+        if (env && tss_backend_parse(env, &b) == 0) requested = b;
+    }
+    if (requested == TSS_BACKEND_AUTO || !tss_backend_supported(requested)) return tss_backend_best();
+    return requested;
+}
+
+const char *tss_backend_name(tss_backend b)
+{
+    switch (b) {
+    case TSS_BACKEND_AUTO: return "auto";
+    case TSS_BACKEND_REF: return "ref";
+    case TSS_BACKEND_AVX2: return "avx2";
+    case TSS_BACKEND_AVX512Y: return "avx512y";
+    case TSS_BACKEND_AVX512Z: return "avx512z";
+    default: return "unknown";
+    }
+}

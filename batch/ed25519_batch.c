@@ -14,14 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/ge25519_decode_x2.h"
 #include "batch/msm.h"
+#include "crypto/ed25519_backend.h"
 #include "crypto/ed25519_internal.h"
 #include "crypto/ge25519.h"
 #include "crypto/sc25519.h"
 
 #define SCRATCH_ALIGN 16
 #define SINGLE_CHECK_MAX 2
+#define DECODE_GROUP 16 /* decodings handed to the backend at once (a multiple of its lanes) */
 
 typedef struct {
     const uint8_t *pk;
@@ -45,6 +46,7 @@ typedef struct {
     void *msm;
     size_t msm_len;
     uint32_t check_id;
+    const tss_ed25519_ops *ops; /* the verification backend (crypto/ed25519_backend.h) */
 } batch_ws;
 
 static size_t region(size_t bytes)
@@ -77,7 +79,7 @@ static size_t layout(batch_ws *ws, uint8_t *base, size_t m)
     CARVE(rnd, uint8_t, 16 * m);
     CARVE(status, uint8_t, m);
 #undef CARVE
-    const size_t msm_len = msm_split_scratch_size(2 * m);
+    const size_t msm_len = tss_ed25519_msm_scratch_size_any(2 * m);
     if (ws) {
         ws->m = m;
         ws->msm = base + off;
@@ -136,7 +138,7 @@ static int check_range(batch_ws *ws, size_t lo, size_t hi)
         ws->tscal[n_keys + j] = ws->z[i];
     }
     ge25519_p3 P;
-    if (msm_vartime_split(&P, &b, ws->tscal, ws->pts, ws->tidx, n_keys, n_sigs, ws->msm, ws->msm_len) != 0) {
+    if (ws->ops->msm_split(&P, &b, ws->tscal, ws->pts, ws->tidx, n_keys, n_sigs, ws->msm, ws->msm_len) != 0) {
         return -1; /* cannot happen: the scratch was sized for 2m terms and z_i < 2^128 */
     }
     ge25519_mul_by_cofactor(&P, &P);
@@ -154,7 +156,7 @@ static void bisect(batch_ws *ws, size_t lo, size_t hi)
     if (hi - lo <= SINGLE_CHECK_MAX) {
         for (size_t j = lo; j < hi; j++) {
             const uint32_t i = ws->live[j];
-            ws->status[i] = tss_ed25519_check_decoded(&ws->S[i], &ws->k[i], &ws->pts[ws->akey[i]],
+            ws->status[i] = tss_ed25519_check_decoded_ops(ws->ops, &ws->S[i], &ws->k[i], &ws->pts[ws->akey[i]],
                                                       &ws->pts[ws->m + i]) == 0;
         }
         return;
@@ -173,30 +175,13 @@ static void bisect(batch_ws *ws, size_t lo, size_t hi)
     }
 }
 
-typedef struct {
-    const uint8_t *enc;
-    ge25519_p3 *out;
-} decode_job;
-
-/* Decodes a, and b when non-NULL, with the two square roots interleaved. */
-static void decode_pair(const decode_job *a, const decode_job *b, int *ok_a, int *ok_b)
-{
-    if (b) {
-        const unsigned m = ge25519_frombytes_zip215_x2(a->out, a->enc, b->out, b->enc);
-        *ok_a = m & 1;
-        *ok_b = (m >> 1) & 1;
-    } else {
-        *ok_a = ge25519_frombytes_zip215(a->out, a->enc) == 0;
-    }
-}
-
 /* Verifies n <= ws->m signatures, writing ws->status. */
 static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_t *const msgs[],
                          const size_t msg_lens[], const uint8_t *const pks[], size_t n)
 {
     const size_t m = ws->m;
     memset(ws->status, 0, n);
-    /* canonical S, then R (two at a time); live[] temporarily lists the candidates */
+    /* canonical S, then R (DECODE_GROUP at a time, through the backend); live[] temporarily lists the candidates */
     size_t n_cand = 0;
     for (size_t i = 0; i < n; i++) {
         const uint8_t *sig = sigs[i];
@@ -205,23 +190,27 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
         ws->live[n_cand++] = (uint32_t)i;
     }
     size_t n_sorted = 0;
-    for (size_t j = 0; j < n_cand; j += 2) {
-        const uint32_t i0 = ws->live[j], i1 = j + 1 < n_cand ? ws->live[j + 1] : 0;
-        const decode_job a = { sigs[i0], &ws->pts[m + i0] }, b = { sigs[i1], &ws->pts[m + i1] };
-        int ok0 = 0, ok1 = 0;
-        decode_pair(&a, j + 1 < n_cand ? &b : NULL, &ok0, &ok1);
-        const uint32_t ids[2] = { i0, i1 };
-        const int oks[2] = { ok0, ok1 };
-        for (int t = 0; t < 2 && j + (size_t)t < n_cand; t++) {
+    for (size_t j = 0; j < n_cand; j += DECODE_GROUP) {
+        const size_t g = n_cand - j < DECODE_GROUP ? n_cand - j : DECODE_GROUP;
+        ge25519_p3 *out[DECODE_GROUP];
+        const uint8_t *enc[DECODE_GROUP];
+        uint8_t oks[DECODE_GROUP];
+        for (size_t t = 0; t < g; t++) {
+            out[t] = &ws->pts[m + ws->live[j + t]];
+            enc[t] = sigs[ws->live[j + t]];
+        }
+        ws->ops->decode_zip215(out, enc, g, oks);
+        for (size_t t = 0; t < g; t++) {
             if (!oks[t]) continue;
-            ge25519_neg(&ws->pts[m + ids[t]], &ws->pts[m + ids[t]]);
-            ws->sorted[n_sorted].pk = pks[ids[t]];
-            ws->sorted[n_sorted].sig = ids[t];
+            const uint32_t i = ws->live[j + t];
+            ge25519_neg(&ws->pts[m + i], &ws->pts[m + i]);
+            ws->sorted[n_sorted].pk = pks[i];
+            ws->sorted[n_sorted].sig = i;
             n_sorted++;
         }
     }
     /* one decompression and one MSM term per distinct public-key encoding: group by bytes, then decode
-     * the group leaders two at a time (live[] holds the group starts meanwhile) */
+     * the group leaders DECODE_GROUP at a time (live[] holds the group starts meanwhile) */
     qsort(ws->sorted, n_sorted, sizeof(pk_ref), cmp_pk);
     size_t n_keys = 0;
     for (size_t j = 0; j < n_sorted;) {
@@ -231,13 +220,17 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
         j = e;
     }
     size_t n_good = 0;
-    for (size_t g = 0; g < n_keys; g += 2) {
-        const int two = g + 1 < n_keys;
-        const decode_job a = { ws->sorted[ws->live[g]].pk, &ws->pts[g] };
-        const decode_job b = { two ? ws->sorted[ws->live[g + 1]].pk : NULL, &ws->pts[g + 1] };
-        int oks[2] = { 0, 0 };
-        decode_pair(&a, two ? &b : NULL, &oks[0], &oks[1]);
-        for (size_t t = 0; t < 2 && g + t < n_keys; t++) {
+    for (size_t g = 0; g < n_keys; g += DECODE_GROUP) {
+        const size_t cnt = n_keys - g < DECODE_GROUP ? n_keys - g : DECODE_GROUP;
+        ge25519_p3 *out[DECODE_GROUP];
+        const uint8_t *enc[DECODE_GROUP];
+        uint8_t oks[DECODE_GROUP];
+        for (size_t t = 0; t < cnt; t++) {
+            out[t] = &ws->pts[g + t];
+            enc[t] = ws->sorted[ws->live[g + t]].pk;
+        }
+        ws->ops->decode_zip215(out, enc, cnt, oks);
+        for (size_t t = 0; t < cnt; t++) {
             if (!oks[t]) continue;
             /* compact: key g + t becomes key n_good (n_good <= g + t, so nothing unread is overwritten) */
             ge25519_neg(&ws->pts[n_good], &ws->pts[g + t]);
@@ -277,6 +270,15 @@ int tss_ed25519_verify_batch_scratch(const uint8_t *const sigs[], const uint8_t 
                                      const size_t msg_lens[], const uint8_t *const pks[], size_t n, int ok[],
                                      void *scratch, size_t scratch_len)
 {
+    return tss_ed25519_verify_batch_scratch_backend(TSS_BACKEND_AUTO, sigs, msgs, msg_lens, pks, n, ok, scratch,
+                                                    scratch_len);
+}
+
+int tss_ed25519_verify_batch_scratch_backend(tss_backend backend, const uint8_t *const sigs[],
+                                             const uint8_t *const msgs[], const size_t msg_lens[],
+                                             const uint8_t *const pks[], size_t n, int ok[], void *scratch,
+                                             size_t scratch_len)
+{
     if (n == 0) return 0;
     if (ok) memset(ok, 0, n * sizeof(int));
     if (!sigs || !msgs || !msg_lens || !pks || !scratch) return -1;
@@ -284,6 +286,7 @@ int tss_ed25519_verify_batch_scratch(const uint8_t *const sigs[], const uint8_t 
     if (scratch_len < tss_ed25519_verify_batch_scratch_size(m)) return -1;
 
     batch_ws ws;
+    ws.ops = tss_ed25519_ops_get(backend);
     const uintptr_t u = (uintptr_t)scratch;
     layout(&ws, (uint8_t *)((u + (SCRATCH_ALIGN - 1)) & ~(uintptr_t)(SCRATCH_ALIGN - 1)), m);
 

@@ -7,6 +7,7 @@
  * Both take "half" terms (scalars < 2^128) whose upper windows are skipped, and the base point term is
  * folded into the doubling chain with the precomputed width-8 table of odd multiples of B. */
 #include "batch/msm.h"
+#include "crypto/fe25519.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #define PIPP_WINDOWS_MAX (253 / PIPP_C_MIN + 1)
 #define SCALAR_BITS 253 /* every canonical scalar is < L < 2^253 */
 #define HALF_BITS 128
+/* More terms than this would overflow the scratch-size arithmetic (and the 24-bit term ids of Straus). */
+#define MSM_TERMS_MAX ((size_t)1 << 24 < SIZE_MAX / 4096 ? (size_t)1 << 24 : SIZE_MAX / 4096)
 
 typedef struct {
     const sc25519 *scalars;
@@ -53,6 +56,7 @@ static size_t round_up(size_t x)
 
 size_t msm_straus_scratch_size(size_t n)
 {
+    if (n > MSM_TERMS_MAX) return SIZE_MAX; /* no scratch can be that large: the check then fails */
     /* per term: its odd-multiples table; per digit: its position, its packed (term, digit) word and that
      * word's slot in the position-sorted list */
     return MSM_ALIGN + round_up(n * STRAUS_TABLE * sizeof(ge25519_cached)) +
@@ -126,7 +130,7 @@ static size_t wnaf_list(uint16_t *pos, int8_t *dig, const sc25519 *s, unsigned w
 static int straus(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *scratch, size_t scratch_len)
 {
     const size_t n = t->n_full + t->n_half;
-    if (n >= ((size_t)1 << 24)) return -1; /* term ids are packed into 24 bits */
+    if (n > MSM_TERMS_MAX || n >= ((size_t)1 << 24)) return -1; /* term ids are packed into 24 bits */
     if (scratch_len < msm_straus_scratch_size(n)) return -1;
     uint8_t *p = align_up(scratch);
     ge25519_cached *tables = (ge25519_cached *)p;
@@ -239,6 +243,7 @@ static unsigned pipp_width(size_t n_full, size_t n_half)
 
 static size_t pipp_scratch_for(size_t n, unsigned c)
 {
+    if (n > MSM_TERMS_MAX) return SIZE_MAX;
     const size_t buckets = (size_t)1 << (c - 1);
     return MSM_ALIGN + round_up(n * sizeof(ge25519_cached)) + round_up(buckets * sizeof(ge25519_p3)) +
            round_up(PIPP_WINDOWS_MAX * sizeof(ge25519_p3)) + round_up(n) + round_up(buckets);
@@ -258,6 +263,15 @@ static unsigned get_bits(const sc25519 *s, unsigned pos, unsigned c)
     return (unsigned)(v & (((uint64_t)1 << c) - 1));
 }
 
+static int all_affine(const msm_terms *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const fe25519 *z = &term_point(t, i)->Z;
+        if (z->v[0] != 1 || (z->v[1] | z->v[2] | z->v[3] | z->v[4]) != 0) return 0;
+    }
+    return 1;
+}
+
 static void add_p3(ge25519_p3 *acc, const ge25519_p3 *p)
 {
     ge25519_cached pc;
@@ -270,6 +284,7 @@ static void add_p3(ge25519_p3 *acc, const ge25519_p3 *p)
 static int pippenger(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *scratch, size_t scratch_len)
 {
     const size_t n = t->n_full + t->n_half;
+    if (n > MSM_TERMS_MAX) return -1;
     const unsigned cap = pipp_width(n, 0);
     unsigned c = pipp_width(t->n_full, t->n_half);
     if (c > cap) c = cap;
@@ -292,7 +307,19 @@ static int pippenger(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *
     const unsigned half = 1u << (c - 1);
     const size_t n_full = t->n_full;
 
-    for (size_t i = 0; i < n; i++) ge25519_p3_to_cached(&cached[i], term_point(t, i));
+    /* Points with Z = 1 (freshly decoded ones) go into the buckets with the mixed addition (7M, not 8M). */
+    ge25519_precomp *pre = (ge25519_precomp *)(void *)cached; /* same region: a precomp is smaller */
+    const int affine = all_affine(t, n);
+    for (size_t i = 0; i < n; i++) {
+        const ge25519_p3 *P = term_point(t, i);
+        if (affine) {
+            fe25519_add(&pre[i].yplusx, &P->Y, &P->X);
+            fe25519_sub(&pre[i].yminusx, &P->Y, &P->X);
+            fe25519_mul(&pre[i].xy2d, &P->T, &fe25519_d2);
+        } else {
+            ge25519_p3_to_cached(&cached[i], P);
+        }
+    }
     memset(carry, 0, n);
 
     /* window sums W_j, low to high so that the digit carries propagate */
@@ -322,7 +349,13 @@ static int pippenger(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *
                 }
             } else {
                 ge25519_p1p1 s;
-                if (d > 0) {
+                if (affine) {
+                    if (d > 0) {
+                        ge25519_add_precomp(&s, &bucket[k], &pre[i]);
+                    } else {
+                        ge25519_sub_precomp(&s, &bucket[k], &pre[i]);
+                    }
+                } else if (d > 0) {
                     ge25519_add_cached(&s, &bucket[k], &cached[i]);
                 } else {
                     ge25519_sub_cached(&s, &bucket[k], &cached[i]);
@@ -427,6 +460,20 @@ static int use_straus(size_t n_full, size_t n_half)
     return n_full + (n_half + 1) / 2 < MSM_PIPPENGER_THRESHOLD;
 }
 
+/* The preferred algorithm, or the other one when only its scratch fits. Straus needs more scratch than
+ * Pippenger just below the threshold, so a scratch of msm_scratch_size(N) always fits one of them for
+ * every n <= N: callers may size once for their largest call. */
+static int dispatch(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, int prefer_straus, void *scratch,
+                    size_t scratch_len)
+{
+    const size_t n = t->n_full + t->n_half;
+    const int straus_fits = scratch_len >= msm_straus_scratch_size(n);
+    const int pipp_fits = scratch_len >= msm_pippenger_scratch_size(n);
+    if (straus_fits && (prefer_straus || !pipp_fits)) return straus(r, b, t, scratch, scratch_len);
+    if (pipp_fits) return pippenger(r, b, t, scratch, scratch_len);
+    return -1;
+}
+
 size_t msm_scratch_size(size_t n)
 {
     return n < MSM_PIPPENGER_THRESHOLD ? msm_straus_scratch_size(n) : msm_pippenger_scratch_size(n);
@@ -442,18 +489,17 @@ size_t msm_split_scratch_size(size_t n)
 int msm_vartime_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                       const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len)
 {
+    if (n_full > MSM_TERMS_MAX || n_half > MSM_TERMS_MAX) return -1;
     const msm_terms t = { scalars, points, idx, n_full, n_half };
     if (!halves_in_range(&t)) return -1;
-    if (use_straus(n_full, n_half)) return straus(r, b, &t, scratch, scratch_len);
-    return pippenger(r, b, &t, scratch, scratch_len);
+    return dispatch(r, b, &t, use_straus(n_full, n_half), scratch, scratch_len);
 }
 
 int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                           size_t n, void *scratch, size_t scratch_len)
 {
     const msm_terms t = { scalars, points, NULL, n, 0 };
-    if (n < MSM_PIPPENGER_THRESHOLD) return straus(r, b, &t, scratch, scratch_len);
-    return pippenger(r, b, &t, scratch, scratch_len);
+    return dispatch(r, b, &t, n < MSM_PIPPENGER_THRESHOLD, scratch, scratch_len);
 }
 
 int msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n, void *scratch,
@@ -465,6 +511,7 @@ int msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points,
 int msm_vartime_alloc(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n)
 {
     const size_t len = msm_scratch_size(n);
+    if (len == SIZE_MAX) return -1;
     void *scratch = malloc(len);
     if (!scratch) return -1;
     const int rc = msm_vartime(r, scalars, points, n, scratch, len);

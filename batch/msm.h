@@ -10,7 +10,9 @@
 
 /* Bytes of scratch needed for msm_vartime with n terms (any alignment: 16 bytes of slack are included). */
 size_t msm_scratch_size(size_t n);
-/* 0 on success, -1 if scratch is too small. n = 0 gives the identity. Never allocates. */
+/* 0 on success, -1 if scratch is too small. n = 0 gives the identity. Never allocates.
+ * A scratch of msm_scratch_size(N) bytes serves every call with n <= N (when the preferred algorithm's
+ * scratch does not fit, the other one is used), here and in msm_vartime_with_base / msm_vartime_split. */
 int msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,
                 void *scratch, size_t scratch_len);
 /* Same, but adds [b]B with the precomputed base table (b may be NULL). */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "tss/common.h"
@@ -109,6 +110,40 @@ static void bm_batch_one_key(bench_state *st, void *arg)
     bench_set_items(st, bench_iterations(st) * (int64_t)n);
 }
 
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* The goal figure measured robustly on a shared machine: every iteration verifies the same n signatures
+ * with libsodium one by one and then as one batch, so load changes hit both sides alike. */
+static void bm_interleaved(bench_state *st, void *arg)
+{
+    double *speedup = arg;
+    const size_t n = (size_t)bench_arg(st);
+    double t_single = 0, t_batch = 0;
+    size_t off = 0;
+    while (bench_keep_running(st)) {
+        const double t0 = now_ns();
+        for (size_t i = off; i < off + n; i++) {
+            if (crypto_sign_verify_detached(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+        }
+        const double t1 = now_ns();
+        if (tss_ed25519_verify_batch_scratch(g_sigs + off, g_msgs + off, g_lens + off, g_pks + off, n, g_ok,
+                                             g_scratch, g_scratch_len) != 0)
+            bench_skip(st, "rejected");
+        const double t2 = now_ns();
+        t_single += t1 - t0;
+        t_batch += t2 - t1;
+        off = (off + n) % MAX_N;
+    }
+    *speedup = t_batch > 0 ? t_single / t_batch : -1;
+    bench_counter(st, "speedup", *speedup);
+    bench_set_items(st, bench_iterations(st) * (int64_t)n);
+}
+
 int main(int argc, char **argv)
 {
     if (tss_init() != 0) return 1;
@@ -131,6 +166,9 @@ int main(int argc, char **argv)
         bench_register(names[i], bm_batch, NULL, ns[i]);
     }
     bench_register("batch_one_key/1024", bm_batch_one_key, NULL, 1024);
+    double inter[2] = { -1, -1 };
+    bench_register("interleaved_vs_libsodium/64", bm_interleaved, &inter[0], 64);
+    bench_register("interleaved_vs_libsodium/1024", bm_interleaved, &inter[1], 1024);
     const int rc = bench_run(&argc, argv);
 
     printf("\nper signature, as speed-up over libsodium crypto_sign_verify_detached:\n");
@@ -139,9 +177,12 @@ int main(int argc, char **argv)
     double r[6];
     for (size_t i = 0; i < 6; i++) r[i] = bench_print_ratio(names[i], "verify/libsodium");
     bench_print_ratio("batch_one_key/1024", "verify/libsodium");
-    printf("\ngoals (distinct keys):\n");
-    printf("  batch n=64   >= 2.5x: %5.2fx  %s\n", r[2], r[2] < 0 ? "(not run)" : r[2] >= 2.5 ? "PASS" : "MISS");
-    printf("  batch n=1024 >= 3.0x: %5.2fx  %s\n", r[4], r[4] < 0 ? "(not run)" : r[4] >= 3.0 ? "PASS" : "MISS");
+    printf("\ngoals (distinct keys; speed-up over libsodium measured interleaved in each iteration,\n"
+           "separate-run ratio from above in brackets):\n");
+    printf("  batch n=64   >= 2.5x: %5.2fx [%5.2fx]  %s\n", inter[0], r[2],
+           inter[0] < 0 ? "(not run)" : inter[0] >= 2.5 ? "PASS" : "MISS");
+    printf("  batch n=1024 >= 3.0x: %5.2fx [%5.2fx]  %s\n", inter[1], r[4],
+           inter[1] < 0 ? "(not run)" : inter[1] >= 3.0 ? "PASS" : "MISS");
     free(g_scratch);
     return rc;
 }

@@ -54,8 +54,9 @@ int tss_backend_supported(tss_backend b)
 tss_backend tss_backend_best(void)
 {
     const unsigned f = tss_cpu_features();
+    /* AVX2 is not chosen by itself: on Zen 4 its 32-bit multiplies lose to the scalar 64-bit mulx path
+     * (bench/bench_simd.c); it stays available through TSS_BACKEND=avx2. */
     if (f & TSS_CPU_AVX512IFMA) return TSS_BACKEND_AVX512_PREFERRED;
-    if (f & TSS_CPU_AVX2) return TSS_BACKEND_AVX2;
     return TSS_BACKEND_REF;
 }
 

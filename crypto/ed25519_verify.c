@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "crypto/ed25519_backend.h"
 #include "crypto/ed25519_internal.h"
 #include "crypto/ge25519.h"
 #include "crypto/sc25519.h"
@@ -30,16 +31,9 @@ int tss_ed25519_check_decoded(const sc25519 *S, const sc25519 *k, const ge25519_
     return ge25519_is_identity(&P) ? 0 : -1;
 }
 
+/* Through the backend chosen for this call (TSS_BACKEND, else the fastest this CPU runs): see
+ * crypto/ed25519_backend.c, which holds the decode-and-check sequence for every backend. */
 int tss_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t pk[32])
 {
-    sc25519 S, k;
-    ge25519_p3 A, R;
-    if (!sig || !pk || (!msg && msg_len)) return -1;
-    if (sc25519_from_bytes_canonical(&S, sig + 32) != 0) return -1;
-    if (ge25519_frombytes_zip215(&A, pk) != 0) return -1;
-    if (ge25519_frombytes_zip215(&R, sig) != 0) return -1;
-    tss_ed25519_challenge(&k, sig, pk, msg, msg_len);
-    ge25519_neg(&A, &A);
-    ge25519_neg(&R, &R);
-    return tss_ed25519_check_decoded(&S, &k, &A, &R);
+    return tss_ed25519_verify_backend(TSS_BACKEND_AUTO, sig, msg, msg_len, pk);
 }

@@ -8,173 +8,7 @@
 #include <sodium.h>
 
 #include "crypto/frost_internal.h"
-
-/* ---- writer ---- */
-
-typedef struct {
-    char *out;
-    size_t cap, len;
-    int overflow;
-} jw;
-
-static void w_raw(jw *w, const char *s)
-{
-    size_t n = strlen(s);
-    if (w->len + n + 1 > w->cap) {
-        w->overflow = 1;
-        return;
-    }
-    memcpy(w->out + w->len, s, n);
-    w->len += n;
-    w->out[w->len] = '\0';
-}
-
-static void w_hex(jw *w, const char *key, const uint8_t *b, size_t n)
-{
-    char buf[2 * 64 + 1];
-    w_raw(w, "\"");
-    w_raw(w, key);
-    w_raw(w, "\":\"");
-    for (size_t off = 0; off < n; off += 64) {
-        size_t m = n - off < 64 ? n - off : 64;
-        sodium_bin2hex(buf, sizeof buf, b + off, m);
-        w_raw(w, buf);
-    }
-    sodium_memzero(buf, sizeof buf);
-    w_raw(w, "\"");
-}
-
-static void w_uint(jw *w, const char *key, uint64_t v)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "\"%s\":%" PRIu64, key, v);
-    w_raw(w, buf);
-}
-
-/* Integers below 2^53 (exact in every JSON reader) as numbers, anything else as the 64-digit scalar. */
-static void w_id(jw *w, const char *key, const tss_frost_identifier *id)
-{
-    uint64_t v;
-    if (tss_frost_identifier_to_u64(&v, id) == TSS_OK && v < (UINT64_C(1) << 53))
-        w_uint(w, key, v);
-    else
-        w_hex(w, key, id->bytes, 32);
-}
-
-static int w_begin(jw *w, char *out, size_t out_cap)
-{
-    if (out == NULL || out_cap == 0)
-        return TSS_ERR_INVALID_ARG;
-    w->out = out;
-    w->cap = out_cap;
-    w->len = 0;
-    w->overflow = 0;
-    out[0] = '\0';
-    w_raw(w, "{");
-    w_uint(w, "version", TSS_FROST_VERSION);
-    return TSS_OK;
-}
-
-static int w_end(jw *w, size_t *out_len)
-{
-    w_raw(w, "}");
-    if (w->overflow) {
-        sodium_memzero(w->out, w->cap);
-        return TSS_ERR_CAPACITY;
-    }
-    if (out_len != NULL)
-        *out_len = w->len;
-    return TSS_OK;
-}
-
-/* ---- reader ---- */
-
-static json_t *parse(const char *json, size_t json_len)
-{
-    if (json == NULL)
-        return NULL;
-    json_error_t err;
-    json_t *root = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, &err);
-    if (root != NULL && !json_is_object(root)) {
-        json_decref(root);
-        return NULL;
-    }
-    return root;
-}
-
-/* A present "version" must be ours. */
-static int version_ok(json_t *obj)
-{
-    json_t *v = json_object_get(obj, "version");
-    return v == NULL || (json_is_integer(v) && json_integer_value(v) == TSS_FROST_VERSION);
-}
-
-/* The first present key among the NULL-terminated names. */
-static json_t *get_any(json_t *obj, const char *const *names)
-{
-    for (; *names != NULL; names++) {
-        json_t *v = json_object_get(obj, *names);
-        if (v != NULL)
-            return v;
-    }
-    return NULL;
-}
-
-static int hex_exact(uint8_t *out, size_t n, json_t *v)
-{
-    const char *s = json_string_value(v);
-    size_t bin_len = 0;
-    if (s == NULL || strlen(s) != 2 * n)
-        return TSS_ERR_ENCODING;
-    if (sodium_hex2bin(out, n, s, 2 * n, NULL, &bin_len, NULL) != 0 || bin_len != n)
-        return TSS_ERR_ENCODING;
-    return TSS_OK;
-}
-
-static int get_hex(uint8_t *out, size_t n, json_t *obj, const char *const *names)
-{
-    return hex_exact(out, n, get_any(obj, names));
-}
-
-/* An identifier: a JSON integer, a decimal string (map keys) or the 64-hex-digit scalar. */
-static int id_from_value(tss_frost_identifier *id, json_t *v, const char *key_string)
-{
-    if (v != NULL && json_is_integer(v)) {
-        json_int_t x = json_integer_value(v);
-        if (x <= 0)
-            return TSS_ERR_ENCODING;
-        return tss_frost_identifier_from_u64(id, (uint64_t)x) == TSS_OK ? TSS_OK : TSS_ERR_ENCODING;
-    }
-    const char *s = key_string != NULL ? key_string : json_string_value(v);
-    if (s == NULL)
-        return TSS_ERR_ENCODING;
-    size_t n = strlen(s);
-    if (n == 64) {
-        uint8_t b[32];
-        size_t bin_len = 0;
-        if (sodium_hex2bin(b, 32, s, 64, NULL, &bin_len, NULL) != 0 || bin_len != 32)
-            return TSS_ERR_ENCODING;
-        return tss_frost_identifier_from_bytes(id, b) == TSS_OK ? TSS_OK : TSS_ERR_ENCODING;
-    }
-    if (n == 0 || n > 19)
-        return TSS_ERR_ENCODING;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return TSS_ERR_ENCODING;
-        x = x * 10 + (uint64_t)(s[i] - '0');
-    }
-    return tss_frost_identifier_from_u64(id, x) == TSS_OK ? TSS_OK : TSS_ERR_ENCODING;
-}
-
-static int get_u32(uint32_t *out, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > (json_int_t)UINT32_MAX)
-        return TSS_ERR_ENCODING;
-    *out = (uint32_t)json_integer_value(v);
-    return TSS_OK;
-}
+#include "crypto/frost_json_internal.h"
 
 static const char *const K_ID[] = {"identifier", NULL};
 static const char *const K_SIGNING_SHARE[] = {"signing_share", NULL};
@@ -192,35 +26,35 @@ static const char *const K_MSG[] = {"message", NULL};
 
 int tss_frost_key_package_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_key_package *kp)
 {
-    jw w;
-    if (kp == NULL || w_begin(&w, out, out_cap) != TSS_OK)
+    frost_jw w;
+    if (kp == NULL || frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
-    w_id(&w, "identifier", &kp->identifier);
-    w_raw(&w, ",");
-    w_hex(&w, "signing_share", kp->signing_share.bytes, 32);
-    w_raw(&w, ",");
-    w_hex(&w, "verifying_share", kp->verifying_share.bytes, 32);
-    w_raw(&w, ",");
-    w_hex(&w, "verifying_key", kp->verifying_key.bytes, 32);
-    w_raw(&w, ",");
-    w_uint(&w, "min_signers", kp->min_signers);
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, ",");
+    frost_jw_id(&w, "identifier", &kp->identifier);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "signing_share", kp->signing_share.bytes, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "verifying_share", kp->verifying_share.bytes, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "verifying_key", kp->verifying_key.bytes, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_uint(&w, "min_signers", kp->min_signers);
+    return frost_jw_end(&w, out_len);
 }
 
 int tss_frost_key_package_from_json(tss_frost_key_package *kp, const char *json, size_t json_len)
 {
     if (kp == NULL || json == NULL)
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     uint8_t enc[TSS_FROST_KEY_PACKAGE_BYTES];
     tss_frost_identifier id;
     uint32_t t = 0;
     int rc = TSS_ERR_ENCODING;
-    if (root != NULL && version_ok(root) && id_from_value(&id, get_any(root, K_ID), NULL) == TSS_OK &&
-        get_hex(enc + 34, 32, root, K_SIGNING_SHARE) == TSS_OK &&
-        get_hex(enc + 66, 32, root, K_VERIFYING_SHARE) == TSS_OK && get_hex(enc + 98, 32, root, K_VK) == TSS_OK &&
-        get_u32(&t, root, "min_signers") == TSS_OK) {
+    if (root != NULL && frost_json_version_ok(root) && frost_json_id(&id, frost_json_get_any(root, K_ID), NULL) == TSS_OK &&
+        frost_json_get_hex(enc + 34, 32, root, K_SIGNING_SHARE) == TSS_OK &&
+        frost_json_get_hex(enc + 66, 32, root, K_VERIFYING_SHARE) == TSS_OK && frost_json_get_hex(enc + 98, 32, root, K_VK) == TSS_OK &&
+        frost_json_get_u32(&t, root, "min_signers") == TSS_OK) {
         enc[0] = TSS_FROST_VERSION;
         enc[1] = TSS_FROST_TAG_KEY_PACKAGE;
         memcpy(enc + 2, id.bytes, 32);
@@ -238,37 +72,37 @@ int tss_frost_key_package_from_json(tss_frost_key_package *kp, const char *json,
 int tss_frost_public_key_package_to_json(char *out, size_t out_cap, size_t *out_len,
                                          const tss_frost_public_key_package *pkp)
 {
-    jw w;
+    frost_jw w;
     if (pkp == NULL || pkp->max_signers > pkp->capacity || (pkp->shares == NULL && pkp->max_signers != 0) ||
-        w_begin(&w, out, out_cap) != TSS_OK)
+        frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
-    w_uint(&w, "min_signers", pkp->min_signers);
-    w_raw(&w, ",");
-    w_uint(&w, "max_signers", pkp->max_signers);
-    w_raw(&w, ",");
-    w_hex(&w, "verifying_key", pkp->verifying_key.bytes, 32);
-    w_raw(&w, ",\"verifying_shares\":[");
+    frost_jw_raw(&w, ",");
+    frost_jw_uint(&w, "min_signers", pkp->min_signers);
+    frost_jw_raw(&w, ",");
+    frost_jw_uint(&w, "max_signers", pkp->max_signers);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "verifying_key", pkp->verifying_key.bytes, 32);
+    frost_jw_raw(&w, ",\"verifying_shares\":[");
     for (uint32_t i = 0; i < pkp->max_signers && !w.overflow; i++) {
-        w_raw(&w, i == 0 ? "{" : ",{");
-        w_id(&w, "identifier", &pkp->shares[i].identifier);
-        w_raw(&w, ",");
-        w_hex(&w, "verifying_share", pkp->shares[i].verifying_share.bytes, 32);
-        w_raw(&w, "}");
+        frost_jw_raw(&w, i == 0 ? "{" : ",{");
+        frost_jw_id(&w, "identifier", &pkp->shares[i].identifier);
+        frost_jw_raw(&w, ",");
+        frost_jw_hex(&w, "verifying_share", pkp->shares[i].verifying_share.bytes, 32);
+        frost_jw_raw(&w, "}");
     }
-    w_raw(&w, "]");
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, "]");
+    return frost_jw_end(&w, out_len);
 }
 
 static int read_public_share(tss_frost_public_share *e, json_t *obj, const char *key_id, json_t *value)
 {
     ge25519_p3 P;
     if (key_id != NULL) { /* map form: "id": "hex" */
-        if (id_from_value(&e->identifier, NULL, key_id) != TSS_OK ||
-            hex_exact(e->verifying_share.bytes, 32, value) != TSS_OK)
+        if (frost_json_id(&e->identifier, NULL, key_id) != TSS_OK ||
+            frost_json_hex_exact(e->verifying_share.bytes, 32, value) != TSS_OK)
             return TSS_ERR_ENCODING;
-    } else if (!json_is_object(obj) || id_from_value(&e->identifier, get_any(obj, K_ID), NULL) != TSS_OK ||
-               get_hex(e->verifying_share.bytes, 32, obj, K_VERIFYING_SHARE) != TSS_OK) {
+    } else if (!json_is_object(obj) || frost_json_id(&e->identifier, frost_json_get_any(obj, K_ID), NULL) != TSS_OK ||
+               frost_json_get_hex(e->verifying_share.bytes, 32, obj, K_VERIFYING_SHARE) != TSS_OK) {
         return TSS_ERR_ENCODING;
     }
     return frost_point_decode(&P, e->verifying_share.bytes);
@@ -278,19 +112,19 @@ int tss_frost_public_key_package_from_json(tss_frost_public_key_package *pkp, co
 {
     if (pkp == NULL || json == NULL || (pkp->shares == NULL && pkp->capacity != 0))
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     json_t *list = root != NULL ? json_object_get(root, "verifying_shares") : NULL;
     tss_frost_verifying_key vk;
     ge25519_p3 P;
     uint32_t t = 0, n = 0;
     int rc = TSS_ERR_ENCODING;
-    if (root == NULL || !version_ok(root) || get_u32(&t, root, "min_signers") != TSS_OK ||
-        get_hex(vk.bytes, 32, root, K_VK) != TSS_OK || frost_point_decode(&P, vk.bytes) != TSS_OK ||
+    if (root == NULL || !frost_json_version_ok(root) || frost_json_get_u32(&t, root, "min_signers") != TSS_OK ||
+        frost_json_get_hex(vk.bytes, 32, root, K_VK) != TSS_OK || frost_point_decode(&P, vk.bytes) != TSS_OK ||
         !(json_is_array(list) || json_is_object(list)))
         goto done;
     n = (uint32_t)(json_is_array(list) ? json_array_size(list) : json_object_size(list));
     uint32_t n_field;
-    if (json_object_get(root, "max_signers") != NULL && (get_u32(&n_field, root, "max_signers") != TSS_OK ||
+    if (json_object_get(root, "max_signers") != NULL && (frost_json_get_u32(&n_field, root, "max_signers") != TSS_OK ||
                                                           n_field != n))
         goto done;
     if (t < 1 || t > n || n > TSS_FROST_MAX_SIGNERS)
@@ -332,38 +166,38 @@ done:
 int tss_frost_signing_nonces_to_json(char *out, size_t out_cap, size_t *out_len,
                                      const tss_frost_signing_nonces *nonces)
 {
-    jw w;
+    frost_jw w;
     if (nonces == NULL)
         return TSS_ERR_INVALID_ARG;
     if (nonces->state != TSS_FROST_NONCE_LIVE)
         return TSS_ERR_NONCE_USED;
-    if (w_begin(&w, out, out_cap) != TSS_OK)
+    if (frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
-    w_id(&w, "identifier", &nonces->commitments.identifier);
-    w_raw(&w, ",");
-    w_hex(&w, "hiding_nonce", nonces->hiding, 32);
-    w_raw(&w, ",");
-    w_hex(&w, "binding_nonce", nonces->binding, 32);
-    w_raw(&w, ",");
-    w_hex(&w, "hiding_nonce_commitment", nonces->commitments.hiding, 32);
-    w_raw(&w, ",");
-    w_hex(&w, "binding_nonce_commitment", nonces->commitments.binding, 32);
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, ",");
+    frost_jw_id(&w, "identifier", &nonces->commitments.identifier);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "hiding_nonce", nonces->hiding, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "binding_nonce", nonces->binding, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "hiding_nonce_commitment", nonces->commitments.hiding, 32);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "binding_nonce_commitment", nonces->commitments.binding, 32);
+    return frost_jw_end(&w, out_len);
 }
 
 int tss_frost_signing_nonces_from_json(tss_frost_signing_nonces *nonces, const char *json, size_t json_len)
 {
     if (nonces == NULL || json == NULL)
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     uint8_t enc[TSS_FROST_SIGNING_NONCES_BYTES];
     tss_frost_identifier id;
     int rc = TSS_ERR_ENCODING;
-    if (root != NULL && version_ok(root) && id_from_value(&id, get_any(root, K_ID), NULL) == TSS_OK &&
-        get_hex(enc + 2, 32, root, K_HIDING_NONCE) == TSS_OK && get_hex(enc + 34, 32, root, K_BINDING_NONCE) == TSS_OK &&
-        get_hex(enc + 98, 32, root, (const char *const[]){"hiding_nonce_commitment", NULL}) == TSS_OK &&
-        get_hex(enc + 130, 32, root, (const char *const[]){"binding_nonce_commitment", NULL}) == TSS_OK) {
+    if (root != NULL && frost_json_version_ok(root) && frost_json_id(&id, frost_json_get_any(root, K_ID), NULL) == TSS_OK &&
+        frost_json_get_hex(enc + 2, 32, root, K_HIDING_NONCE) == TSS_OK && frost_json_get_hex(enc + 34, 32, root, K_BINDING_NONCE) == TSS_OK &&
+        frost_json_get_hex(enc + 98, 32, root, (const char *const[]){"hiding_nonce_commitment", NULL}) == TSS_OK &&
+        frost_json_get_hex(enc + 130, 32, root, (const char *const[]){"binding_nonce_commitment", NULL}) == TSS_OK) {
         enc[0] = TSS_FROST_VERSION;
         enc[1] = TSS_FROST_TAG_SIGNING_NONCES;
         memcpy(enc + 66, id.bytes, 32);
@@ -376,24 +210,24 @@ int tss_frost_signing_nonces_from_json(tss_frost_signing_nonces *nonces, const c
 
 /* ---- signing commitments ---- */
 
-static void w_commitment_fields(jw *w, const tss_frost_signing_commitments *c)
+static void w_commitment_fields(frost_jw *w, const tss_frost_signing_commitments *c)
 {
-    w_id(w, "identifier", &c->identifier);
-    w_raw(w, ",");
-    w_hex(w, "hiding_nonce_commitment", c->hiding, 32);
-    w_raw(w, ",");
-    w_hex(w, "binding_nonce_commitment", c->binding, 32);
+    frost_jw_id(w, "identifier", &c->identifier);
+    frost_jw_raw(w, ",");
+    frost_jw_hex(w, "hiding_nonce_commitment", c->hiding, 32);
+    frost_jw_raw(w, ",");
+    frost_jw_hex(w, "binding_nonce_commitment", c->binding, 32);
 }
 
 int tss_frost_signing_commitments_to_json(char *out, size_t out_cap, size_t *out_len,
                                           const tss_frost_signing_commitments *c)
 {
-    jw w;
-    if (c == NULL || w_begin(&w, out, out_cap) != TSS_OK)
+    frost_jw w;
+    if (c == NULL || frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
+    frost_jw_raw(&w, ",");
     w_commitment_fields(&w, c);
-    return w_end(&w, out_len);
+    return frost_jw_end(&w, out_len);
 }
 
 /* key_id: the identifier from a map key (or NULL to read "identifier"). */
@@ -401,11 +235,11 @@ static int read_commitment(tss_frost_signing_commitments *c, json_t *obj, const 
 {
     uint8_t enc[TSS_FROST_SIGNING_COMMITMENTS_BYTES];
     tss_frost_identifier id;
-    if (!json_is_object(obj) || !version_ok(obj))
+    if (!json_is_object(obj) || !frost_json_version_ok(obj))
         return TSS_ERR_ENCODING;
-    int rc = key_id != NULL ? id_from_value(&id, NULL, key_id) : id_from_value(&id, get_any(obj, K_ID), NULL);
-    if (rc != TSS_OK || get_hex(enc + 34, 32, obj, K_HIDING_COM) != TSS_OK ||
-        get_hex(enc + 66, 32, obj, K_BINDING_COM) != TSS_OK)
+    int rc = key_id != NULL ? frost_json_id(&id, NULL, key_id) : frost_json_id(&id, frost_json_get_any(obj, K_ID), NULL);
+    if (rc != TSS_OK || frost_json_get_hex(enc + 34, 32, obj, K_HIDING_COM) != TSS_OK ||
+        frost_json_get_hex(enc + 66, 32, obj, K_BINDING_COM) != TSS_OK)
         return TSS_ERR_ENCODING;
     enc[0] = TSS_FROST_VERSION;
     enc[1] = TSS_FROST_TAG_SIGNING_COMMITMENTS;
@@ -417,7 +251,7 @@ int tss_frost_signing_commitments_from_json(tss_frost_signing_commitments *c, co
 {
     if (c == NULL || json == NULL)
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     int rc = root != NULL ? read_commitment(c, root, NULL) : TSS_ERR_ENCODING;
     json_decref(root);
     return rc;
@@ -428,22 +262,22 @@ int tss_frost_signing_commitments_from_json(tss_frost_signing_commitments *c, co
 int tss_frost_signing_package_to_json(char *out, size_t out_cap, size_t *out_len,
                                       const tss_frost_signing_package *pkg)
 {
-    jw w;
+    frost_jw w;
     int rc = frost_signing_package_check(pkg);
     if (rc != TSS_OK)
         return rc;
-    if (w_begin(&w, out, out_cap) != TSS_OK)
+    if (frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
-    w_hex(&w, "message", pkg->message, pkg->message_len);
-    w_raw(&w, ",\"signing_commitments\":[");
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "message", pkg->message, pkg->message_len);
+    frost_jw_raw(&w, ",\"signing_commitments\":[");
     for (uint32_t i = 0; i < pkg->n_commitments && !w.overflow; i++) {
-        w_raw(&w, i == 0 ? "{" : ",{");
+        frost_jw_raw(&w, i == 0 ? "{" : ",{");
         w_commitment_fields(&w, &pkg->commitments[i]);
-        w_raw(&w, "}");
+        frost_jw_raw(&w, "}");
     }
-    w_raw(&w, "]");
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, "]");
+    return frost_jw_end(&w, out_len);
 }
 
 int tss_frost_signing_package_from_json(tss_frost_signing_package *pkg,
@@ -454,11 +288,11 @@ int tss_frost_signing_package_from_json(tss_frost_signing_package *pkg,
     if (pkg == NULL || json == NULL || (commitments_buf == NULL && commitments_cap != 0) ||
         (message_buf == NULL && message_cap != 0))
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     json_t *list = root != NULL ? json_object_get(root, "signing_commitments") : NULL;
-    json_t *msg = root != NULL ? get_any(root, K_MSG) : NULL;
+    json_t *msg = root != NULL ? frost_json_get_any(root, K_MSG) : NULL;
     int rc = TSS_ERR_ENCODING;
-    if (root == NULL || !version_ok(root) || !json_is_string(msg) || !(json_is_array(list) || json_is_object(list)))
+    if (root == NULL || !frost_json_version_ok(root) || !json_is_string(msg) || !(json_is_array(list) || json_is_object(list)))
         goto done;
     size_t n = json_is_array(list) ? json_array_size(list) : json_object_size(list);
     size_t hex_len = strlen(json_string_value(msg));
@@ -482,7 +316,7 @@ int tss_frost_signing_package_from_json(tss_frost_signing_package *pkg,
         }
     }
     size_t msg_len = hex_len / 2;
-    if (msg_len != 0 && hex_exact(message_buf, msg_len, msg) != TSS_OK)
+    if (msg_len != 0 && frost_json_hex_exact(message_buf, msg_len, msg) != TSS_OK)
         goto done;
     tss_frost_commitments_sort(commitments_buf, n);
     if (frost_check_sorted_ids(&commitments_buf[0].identifier, sizeof commitments_buf[0], n) != TSS_OK)
@@ -503,26 +337,26 @@ done:
 int tss_frost_signature_share_to_json(char *out, size_t out_cap, size_t *out_len,
                                       const tss_frost_signature_share *share)
 {
-    jw w;
-    if (share == NULL || w_begin(&w, out, out_cap) != TSS_OK)
+    frost_jw w;
+    if (share == NULL || frost_jw_begin(&w, out, out_cap) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    w_raw(&w, ",");
-    w_id(&w, "identifier", &share->identifier);
-    w_raw(&w, ",");
-    w_hex(&w, "sig_share", share->share, 32);
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, ",");
+    frost_jw_id(&w, "identifier", &share->identifier);
+    frost_jw_raw(&w, ",");
+    frost_jw_hex(&w, "sig_share", share->share, 32);
+    return frost_jw_end(&w, out_len);
 }
 
 int tss_frost_signature_share_from_json(tss_frost_signature_share *share, const char *json, size_t json_len)
 {
     if (share == NULL || json == NULL)
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     uint8_t enc[TSS_FROST_SIGNATURE_SHARE_BYTES];
     tss_frost_identifier id;
     int rc = TSS_ERR_ENCODING;
-    if (root != NULL && version_ok(root) && id_from_value(&id, get_any(root, K_ID), NULL) == TSS_OK &&
-        get_hex(enc + 34, 32, root, K_SHARE) == TSS_OK) {
+    if (root != NULL && frost_json_version_ok(root) && frost_json_id(&id, frost_json_get_any(root, K_ID), NULL) == TSS_OK &&
+        frost_json_get_hex(enc + 34, 32, root, K_SHARE) == TSS_OK) {
         enc[0] = TSS_FROST_VERSION;
         enc[1] = TSS_FROST_TAG_SIGNATURE_SHARE;
         memcpy(enc + 2, id.bytes, 32);
@@ -534,7 +368,7 @@ int tss_frost_signature_share_from_json(tss_frost_signature_share *share, const 
 
 int tss_frost_signature_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_signature *sig)
 {
-    jw w;
+    frost_jw w;
     if (sig == NULL || out == NULL || out_cap == 0)
         return TSS_ERR_INVALID_ARG;
     w.out = out;
@@ -542,19 +376,19 @@ int tss_frost_signature_to_json(char *out, size_t out_cap, size_t *out_len, cons
     w.len = 0;
     w.overflow = 0;
     out[0] = '\0';
-    w_raw(&w, "{");
-    w_hex(&w, "sig", sig->bytes, 64);
-    return w_end(&w, out_len);
+    frost_jw_raw(&w, "{");
+    frost_jw_hex(&w, "sig", sig->bytes, 64);
+    return frost_jw_end(&w, out_len);
 }
 
 int tss_frost_signature_from_json(tss_frost_signature *sig, const char *json, size_t json_len)
 {
     if (sig == NULL || json == NULL)
         return TSS_ERR_INVALID_ARG;
-    json_t *root = parse(json, json_len);
+    json_t *root = frost_json_parse(json, json_len);
     uint8_t b[64];
     int rc = TSS_ERR_ENCODING;
-    if (root != NULL && get_hex(b, 64, root, K_SIG) == TSS_OK)
+    if (root != NULL && frost_json_get_hex(b, 64, root, K_SIG) == TSS_OK)
         rc = tss_frost_signature_deserialize(sig, b);
     json_decref(root);
     return rc;

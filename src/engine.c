@@ -543,6 +543,11 @@ int engine_init(engine *e, const engine_config *cfg)
     e->free_events = calloc(n, sizeof *e->free_events);
     e->pending = calloc(cfg->pending_sessions ? cfg->pending_sessions : 1, sizeof *e->pending);
     e->pending_msgs = calloc(cfg->pending_sessions * (size_t)cfg->early_messages + 1, sizeof *e->pending_msgs);
+    /* DKG scratch, shared by the engine's sessions (used only inside one session call at a time). */
+    size_t scratch_len = (session_scratch_size() + 63u) & ~(size_t)63u;
+    e->scratch = aligned_alloc(64, scratch_len);
+    e->cfg.keys.scratch = e->scratch;
+    e->cfg.keys.scratch_len = scratch_len;
     e->msg_in = make_ring(e, 0, cfg->ring_capacity);
     e->msg_ret = make_ring(e, 1, msg_pool);
     e->req_in = make_ring(e, 2, n);
@@ -552,7 +557,7 @@ int engine_init(engine *e, const engine_config *cfg)
     if (e->arena == NULL || e->slots == NULL || e->free_slots == NULL || e->index == NULL || e->linger == NULL ||
         e->wheel_slots == NULL || e->wheel_nodes == NULL || e->events == NULL || e->free_events == NULL ||
         e->pending == NULL || e->pending_msgs == NULL || e->msg_in == NULL || e->msg_ret == NULL ||
-        e->req_in == NULL || e->req_ret == NULL || e->ev_out == NULL || e->ev_ret == NULL) {
+        e->req_in == NULL || e->req_ret == NULL || e->ev_out == NULL || e->ev_ret == NULL || e->scratch == NULL) {
         engine_destroy(e);
         return TSS_ERR_CAPACITY;
     }
@@ -584,6 +589,8 @@ void engine_destroy(engine *e)
     if (e->arena != NULL) sodium_memzero(e->arena, e->slot_size * e->cfg.arena_sessions);
     if (e->events != NULL) sodium_memzero(e->events, sizeof *e->events * e->cfg.arena_sessions);
     if (e->n_tx > 0 && e->cfg.tx_port != NULL) dp_pool_put_bulk(e->cfg.tx_port->pool, e->tx, e->n_tx);
+    if (e->scratch != NULL) sodium_memzero(e->scratch, e->cfg.keys.scratch_len);
+    free(e->scratch);
     free(e->arena);
     free(e->slots);
     free(e->free_slots);

@@ -79,7 +79,7 @@ typedef struct engine_config {
     uint64_t linger_ms;           /* finished sessions kept to answer retries */
     uint64_t tick_cap_ms;         /* a running session is ticked at least this often */
     session_timing timing;
-    session_keys keys;            /* pointers kept: must outlive the engine */
+    session_keys keys;            /* pointers kept: must outlive the engine (scratch is set by init) */
     const dp_addr *peer_addr;     /* keys.n_peers entries (index -> UDP address; len 0 = absent) */
     dp_port *tx_port;             /* the engine's own port; its pool supplies tx packets */
     engine_clock_fn mono_ms;      /* monotonic clock (timers, sessions) */
@@ -147,6 +147,7 @@ typedef struct engine {
     dp_pkt *tx[DP_BURST_MAX];
     unsigned n_tx;
     void *ring_mem[6];
+    void *scratch;                /* session_keys.scratch (DKG), session_scratch_size() bytes */
 } engine;
 
 /* Allocates everything (once). TSS_OK, TSS_ERR_INVALID_ARG, TSS_ERR_CAPACITY (allocation failed). */

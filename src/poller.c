@@ -10,6 +10,7 @@ static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
 {
     (void)from;
     poller *p = ctx;
+    ctr_inc(&p->ctr.by_type[msg->hdr.type % WIRE_TYPE_LIMIT]);
     if (msg->hdr.session_id == 0) {
         ctr_inc(&p->ctr.session_less);
         return;

@@ -49,6 +49,7 @@ typedef struct poller_counters {
     uint64_t drop_ring_full;      /* the engine's ring was full (back-pressure) */
     uint64_t drop_too_large;      /* longer than ENGINE_MSG_MAX (the validator limit normally catches it) */
     uint64_t port_errors;         /* rx_burst returned an error */
+    uint64_t by_type[WIRE_TYPE_LIMIT]; /* complete messages received, by wire type */
 } poller_counters;
 
 typedef struct poller {

@@ -19,6 +19,11 @@ size_t session_size(void)
     return sizeof(session);
 }
 
+size_t session_scratch_size(void)
+{
+    return tss_frost_keygen_scratch_size(SESSION_MAXP, SESSION_MAXP);
+}
+
 int session_pos(const session *s, uint16_t node)
 {
     for (uint16_t i = 0; i < s->n; i++)
@@ -52,6 +57,8 @@ int session_members_init(session *s, const uint16_t *nodes, uint16_t n, const se
     s->node_sk = keys->node_sk;
     s->peer_pk = keys->peer_pk;
     s->n_peers = keys->n_peers;
+    s->scratch = keys->scratch;
+    s->scratch_len = keys->scratch_len;
     return TSS_OK;
 }
 

@@ -70,6 +70,12 @@ typedef struct session_keys {
     const uint8_t *node_sk;             /* 64-byte Ed25519 secret key (libsodium format) */
     const uint8_t (*peer_pk)[32];       /* peer_pk[i]: Ed25519 node key of index i (i < n_peers) */
     uint16_t n_peers;
+    /* Scratch memory owned by the engine and shared by its sessions: used only inside a session call
+     * (DKG parts 2 and 3; wiped before the call returns), so one per engine thread suffices. DKG sessions
+     * need scratch_len >= session_scratch_size() (else session_dkg_start gives TSS_ERR_CAPACITY);
+     * signing sessions need none. 16-byte alignment is enough. */
+    void *scratch;
+    size_t scratch_len;
 } session_keys;
 
 /* The outcome, delivered once through session_io.complete. */
@@ -133,6 +139,8 @@ typedef struct session_sign_params {
 
 /* Size of one session slot (sessions are fixed-size: the arena is an array of them). */
 size_t session_size(void);
+/* Bytes of session_keys.scratch a DKG of up to SESSION_MAX_PARTICIPANTS needs (about 340 KB). */
+size_t session_scratch_size(void);
 
 /* Starts a session in a FREE slot `s` (session_size() bytes, caller memory). Sends the first round.
  * TSS_ERR_INVALID_ARG for bad parameters (self not a participant, t out of range, duplicate index...). */
@@ -156,6 +164,8 @@ session_kind session_kind_of(const session *s);
 session_state session_state_of(const session *s);
 /* 1 if node `sender` takes part in the session (the validator's membership check). */
 int session_has_member(const session *s, uint16_t sender);
+/* Signing sessions: the coordinator's node index (the same on every candidate); 0 for other kinds. */
+uint16_t session_coordinator(const session *s);
 
 /* Wipes every secret in the slot and marks it FREE. */
 void session_release(session *s);

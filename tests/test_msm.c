@@ -118,7 +118,9 @@ static void check_n(tv_rng *rng, size_t n)
     assert_non_null(scr);
     assert_int_equal(msm_vartime(&got, s, p, n, scr, len), 0);
     assert_true(ge25519_eq(&got, &want));
-    assert_int_equal(msm_vartime(&got, s, p, n, scr, len - 1), -1);
+    /* too small for either algorithm (a scratch too small only for the preferred one falls back) */
+    const size_t ls = msm_straus_scratch_size(n), lp = msm_pippenger_scratch_size(n);
+    assert_int_equal(msm_vartime(&got, s, p, n, scr, (ls < lp ? ls : lp) - 1), -1);
 
     /* with the base point term */
     sc25519 b;
@@ -191,6 +193,10 @@ static void test_msm_edge_scalars(void **state)
             free(scr);
         }
     }
+    /* absurd term counts are refused (the size arithmetic saturates instead of wrapping) */
+    assert_int_equal(msm_straus_scratch_size(SIZE_MAX / 8), SIZE_MAX);
+    assert_int_equal(msm_pippenger_scratch_size(SIZE_MAX / 8), SIZE_MAX);
+    assert_int_equal(msm_vartime_alloc(&got, s, p, SIZE_MAX / 8), -1);
     /* [L-1]q + [1]q = 0 */
     assert_int_equal(sc25519_from_bytes_canonical(&s[0], L_MINUS_1), 0);
     sc25519_one(&s[1]);
@@ -246,6 +252,66 @@ static void test_msm_split(void **state)
     free(scr);
 }
 
+/* A scratch of msm_scratch_size(N) serves every n <= N, across the Straus/Pippenger switch. */
+static void test_msm_scratch_monotone(void **state)
+{
+    (void)state;
+    tv_rng rng;
+    tv_rng_seed(&rng, 6);
+    const size_t N = MSM_PIPPENGER_THRESHOLD + 8;
+    sc25519 *s = calloc(N, sizeof *s);
+    ge25519_p3 *p = calloc(N, sizeof *p);
+    assert_non_null(s);
+    assert_non_null(p);
+    make_terms(&rng, s, p, N);
+    const size_t len = msm_scratch_size(N);
+    void *scr = malloc(len);
+    assert_non_null(scr);
+    ge25519_p3 want, got;
+    for (size_t n = 0; n <= N; n += (n + 8 < MSM_PIPPENGER_THRESHOLD ? 37 : 3)) {
+        naive(&want, NULL, s, p, NULL, n);
+        assert_int_equal(msm_vartime(&got, s, p, n, scr, len), 0);
+        assert_true(ge25519_eq(&got, &want));
+        assert_int_equal(msm_vartime_split(&got, NULL, s, p, NULL, n, 0, scr, len), 0);
+        assert_true(ge25519_eq(&got, &want));
+    }
+    free(scr);
+    free(s);
+    free(p);
+}
+
+/* Points straight from decoding (Z = 1) take Pippenger's mixed-addition path. */
+static void test_msm_affine_points(void **state)
+{
+    (void)state;
+    tv_rng rng;
+    tv_rng_seed(&rng, 5);
+    const size_t n = 400;
+    sc25519 *s = calloc(n, sizeof *s);
+    ge25519_p3 *p = calloc(n, sizeof *p);
+    assert_non_null(s);
+    assert_non_null(p);
+    make_terms(&rng, s, p, n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b[32];
+        ge25519_tobytes(b, &p[i]);
+        assert_int_equal(ge25519_frombytes_zip215(&p[i], b), 0);
+        if (i % 2) ge25519_neg(&p[i], &p[i]);
+    }
+    ge25519_p3 want, got;
+    for (size_t m = 1; m <= n; m = m * 3 + 1) {
+        naive(&want, NULL, s, p, NULL, m);
+        const size_t len = msm_pippenger_scratch_size(m);
+        void *scr = malloc(len);
+        assert_non_null(scr);
+        assert_int_equal(msm_pippenger_vartime(&got, s, p, m, scr, len), 0);
+        assert_true(ge25519_eq(&got, &want));
+        free(scr);
+    }
+    free(s);
+    free(p);
+}
+
 int main(void)
 {
     if (tss_init() != 0) return 1;
@@ -254,6 +320,8 @@ int main(void)
         cmocka_unit_test(test_msm_spread),
         cmocka_unit_test(test_msm_edge_scalars),
         cmocka_unit_test(test_msm_split),
+        cmocka_unit_test(test_msm_affine_points),
+        cmocka_unit_test(test_msm_scratch_monotone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,89 @@ int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_pac
                              void *scratch, size_t scratch_len,
                              tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
 
+/* ---------------------------------------------------------------------------------------------
+ * Serialization of the key generation packages (the conventions of tss/frost.h's serialization
+ * section: byte 0 = TSS_FROST_VERSION, byte 1 = the kind tag, fixed-size fields, counts u32 little
+ * endian; exact lengths, canonical scalars and identifiers, else TSS_ERR_ENCODING).
+ * Commitment points are checked canonical and not the identity, as the protocol steps check them; the
+ * prime-order check is part 3's (done on the sums, naming the culprit), so a decoded package is exactly
+ * what part 2 / part 3 accept or blame on its sender. Commitments hold at most TSS_FROST_MAX_SIGNERS
+ * points. Reshare packages carry an all-zero proof, which decodes.
+ * Variable-length parts go to the caller storage bound by *_init; TSS_ERR_CAPACITY if it is too small
+ * (the *_peek functions read the sizes first, without validating anything else).
+ * The round-2 package and the secret package are SECRET: store or send them only encrypted, wipe the
+ * encodings after use.
+ * ------------------------------------------------------------------------------------------- */
+
+#define TSS_FROST_TAG_DKG_ROUND1_PACKAGE 0x10
+#define TSS_FROST_TAG_DKG_ROUND2_PACKAGE 0x11
+#define TSS_FROST_TAG_DKG_SECRET_PACKAGE 0x12
+
+/* ver, tag, sender id, n_commitments u32, n_commitments points, proof of knowledge (R ‖ μ) */
+#define TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(n_commitments) (2 + 32 + 4 + (size_t)(n_commitments) * 32 + 64)
+/* ver, tag, sender id, recipient id, signing share */
+#define TSS_FROST_DKG_ROUND2_PACKAGE_BYTES (2 + 3 * 32)
+/* ver, tag, state u8 (1: after part 1, 2: after part 2), refresh u8, id, min_signers u32, max_signers u32,
+ * n_commitments u32 (t, or t-1 for refresh), t coefficients (zero after part 2), n_commitments points,
+ * own share (zero after part 1) */
+#define TSS_FROST_DKG_SECRET_PACKAGE_BYTES(t, n_commitments) \
+    (2 + 2 + 32 + 3 * 4 + (size_t)(t) * 32 + (size_t)(n_commitments) * 32 + 32)
+
+/* n_commitments of an encoded round-1 package (header and length checked), to size its storage. */
+int tss_frost_dkg_round1_package_peek(uint32_t *n_commitments, const uint8_t *in, size_t in_len);
+int tss_frost_dkg_round1_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                           const tss_frost_dkg_round1_package *pkg);
+/* pkg initialised (tss_frost_dkg_round1_package_init); TSS_ERR_CAPACITY if n_commitments > capacity. */
+int tss_frost_dkg_round1_package_deserialize(tss_frost_dkg_round1_package *pkg, const uint8_t *in, size_t in_len);
+
+int tss_frost_dkg_round2_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                           const tss_frost_dkg_round2_package *pkg);
+/* Sender and recipient must differ. */
+int tss_frost_dkg_round2_package_deserialize(tss_frost_dkg_round2_package *pkg, const uint8_t *in, size_t in_len);
+
+/* min_signers (the coefficient storage needed) of an encoded secret package. */
+int tss_frost_dkg_secret_package_peek(uint32_t *min_signers, const uint8_t *in, size_t in_len);
+/* A secret package after part 1 or part 2 (DKG or refresh); TSS_ERR_STATE for an empty/cleared one. */
+int tss_frost_dkg_secret_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                           const tss_frost_dkg_secret_package *sp);
+/* sp initialised (tss_frost_dkg_secret_package_init, capacity >= t: TSS_ERR_CAPACITY). Also checks the
+ * package is internally consistent: after part 1 the commitment is [a_k]B (a_0 = 0 for refresh); after
+ * part 2 the coefficients are gone and [own share]B = Σ_k [id^k]φ_k (TSS_ERR_ENCODING otherwise). The
+ * restored package continues with part 2 / part 3 as if it had never left memory. */
+int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, const uint8_t *in, size_t in_len);
+
+/* JSON (same conventions as tss/frost.h's JSON section; frost-core serde names; H = lowercase hex):
+ *   round 1:   {"version":1,"identifier":ID,"commitment":[H,...],"proof_of_knowledge":H}
+ *              (input also accepts "vss_commitments" for "commitment", as in vectors_dkg.json, and ignores
+ *              unknown fields; a frost-core "header" object, if present, must name our ciphersuite)
+ *   round 2:   {"version":1,"sender":ID,"recipient":ID,"signing_share":H}                          SECRET
+ *   secret:    {"version":1,"type":T,"identifier":ID,"min_signers":t,"max_signers":n,
+ *               "coefficients":[H,...],"commitment":[H,...]}          T = "dkg_round1_secret" or
+ *                                                                      "refresh_round1_secret"     SECRET
+ *              {"version":1,"type":T,"identifier":ID,"min_signers":t,"max_signers":n,
+ *               "commitment":[H,...],"signing_share":H}               T = "dkg_round2_secret" or
+ *                                                                      "refresh_round2_secret"     SECRET
+ *              (after part 1 "commitment" may be omitted on input: it is recomputed from the coefficients;
+ *              refresh coefficients list a_0 = 0 too, t entries; the commitment lists t-1 points) */
+int tss_frost_dkg_round1_package_peek_json(uint32_t *n_commitments, const char *json, size_t json_len);
+int tss_frost_dkg_round1_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                         const tss_frost_dkg_round1_package *pkg);
+int tss_frost_dkg_round1_package_from_json(tss_frost_dkg_round1_package *pkg, const char *json, size_t json_len);
+
+int tss_frost_dkg_round2_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                         const tss_frost_dkg_round2_package *pkg);
+int tss_frost_dkg_round2_package_from_json(tss_frost_dkg_round2_package *pkg, const char *json, size_t json_len);
+
+int tss_frost_dkg_secret_package_peek_json(uint32_t *min_signers, const char *json, size_t json_len);
+int tss_frost_dkg_secret_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                         const tss_frost_dkg_secret_package *sp);
+int tss_frost_dkg_secret_package_from_json(tss_frost_dkg_secret_package *sp, const char *json, size_t json_len);
+
+/* Output sizes (bytes, including the NUL) that always suffice for *_to_json. */
+#define TSS_FROST_DKG_ROUND1_PACKAGE_JSON_MAX(n_commitments) (384 + (size_t)(n_commitments) * 67)
+#define TSS_FROST_DKG_ROUND2_PACKAGE_JSON_MAX 320
+#define TSS_FROST_DKG_SECRET_PACKAGE_JSON_MAX(t) (512 + (size_t)(t) * 2 * 67)
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,8 +1,12 @@
 /* tss-frost: FROST(Ed25519, SHA-512) ceremony CLI for offline ceremonies and debugging (docs/frost-cli.md).
  * Every subcommand reads and writes the JSON of tss/frost.h; this file holds the entry point, the help
  * text and option parsing. */
+#include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
+#include <sodium.h>
 
 #include "src/programs/tss_frost_cli.h"
 #include "tss/common.h"
@@ -74,6 +78,15 @@ int cli_require(const cli_opts *o, enum cli_opt opt, const char *cmd)
     return CLI_OK;
 }
 
+/* jansson holds parsed secrets (key packages, nonces, DKG shares) in its own heap strings: wipe them on free. */
+static void wiping_free(void *p)
+{
+    if (p != NULL) {
+        sodium_memzero(p, malloc_usable_size(p));
+        free(p);
+    }
+}
+
 static void usage(FILE *out)
 {
     fputs("usage: tss-frost COMMAND [OPTIONS]      FROST(Ed25519, SHA-512) ceremonies (RFC 9591)\n"
@@ -123,6 +136,7 @@ int main(int argc, char **argv)
     }
     if (tss_init() != TSS_OK)
         return cli_error(CLI_FAIL, "cannot initialise libsodium");
+    json_set_alloc_funcs(malloc, wiping_free);
     static const struct {
         const char *name;
         int (*run)(int, char **);

@@ -59,6 +59,8 @@ typedef struct options {
     size_t n_participants;
     uint16_t signers[TSS_API_MAX_PARTICIPANTS];
     size_t n_signers;
+    uint16_t skip[TSS_API_MAX_PARTICIPANTS]; /* drills: participants the request is not sent to */
+    size_t n_skip;
     bool prehash;
     char **messages; /* hex */
     size_t n_messages;
@@ -98,7 +100,9 @@ static void usage(FILE *out)
             "  --session ID   session id (16 hex digits; default random)\n"
             "  --timeout SEC  give up waiting after SEC seconds (default 60)\n"
             "  --json         machine-readable output on stdout\n"
-            "  --quiet        no progress line\n");
+            "  --quiet        no progress line\n"
+            "  --skip L       drill: do not send the dkg/sign request to these participants (they stay named in\n"
+            "                 it), to see the session fail by timeout naming them\n");
 }
 
 static char *read_token(const char *path, char *out, size_t cap)
@@ -177,6 +181,14 @@ static int parse_index_list(const char *s, uint16_t *out, size_t *n)
     return *n > 0 ? 0 : -1;
 }
 
+static bool skipped(const options *o, uint32_t index)
+{
+    for (size_t i = 0; i < o->n_skip; i++)
+        if (o->skip[i] == index)
+            return true;
+    return false;
+}
+
 static const node *node_by_index(const options *o, uint32_t index)
 {
     for (size_t i = 0; i < o->n_nodes; i++)
@@ -197,7 +209,8 @@ static int call(const node *n, const char *method, const char *path, json_t *bod
                               text != NULL ? strlen(text) : 0, HTTP_TIMEOUT_MS, &resp);
     free(text);
     if (rc != TSS_OK) {
-        fprintf(stderr, "tssctl: node %u (%s): %s %s: %s\n", n->index, n->url, method, path, tss_status_str(rc));
+        fprintf(stderr, "tssctl: node %u (%s): %s %s: %s\n", n->index, n->url, method, path,
+                rc == TSS_ERR_IO ? "unreachable (connection failed)" : tss_status_str(rc));
         return -1;
     }
     *out = json_loadb(resp.body, resp.body_len, 0, NULL);
@@ -507,8 +520,11 @@ static int cmd_dkg(const options *o)
         fprintf(stderr, "tssctl: more than %d participants\n", MAX_NODES);
         return EXIT_USAGE;
     }
+    size_t n_targets = 0;
     for (size_t i = 0; i < n_parts; i++) {
-        if ((targets[i] = node_by_index(o, parts[i])) == NULL) {
+        if (skipped(o, parts[i]))
+            continue; /* a drill: it stays a participant but never hears of the session */
+        if ((targets[n_targets++] = node_by_index(o, parts[i])) == NULL) {
             fprintf(stderr, "tssctl: participant %u is not among the configured nodes\n", parts[i]);
             return EXIT_USAGE;
         }
@@ -519,7 +535,7 @@ static int cmd_dkg(const options *o)
     json_t *body = json_pack("{s:s,s:o,s:i,s:s}", "session_id", id, "participants", indices_json(parts, n_parts),
                              "threshold", (json_int_t)o->threshold, "scheme", "frost-ed25519");
     double started = now_s();
-    bool ok = start_everywhere("/v1/dkg", body, targets, n_parts);
+    bool ok = start_everywhere("/v1/dkg", body, targets, n_targets);
     json_decref(body);
     if (!ok)
         return EXIT_OPERATION;
@@ -530,11 +546,11 @@ static int cmd_dkg(const options *o)
     ts->session_id = sid;
     char what[64];
     snprintf(what, sizeof what, "dkg %s (%d-of-%zu)", id, o->threshold, n_parts);
-    ok = poll_sessions(o, what, ts, 1, targets, n_parts, started);
+    ok = poll_sessions(o, what, ts, 1, targets, n_targets, started);
     double elapsed = now_s() - started;
 
     const json_t *ref = NULL;
-    for (size_t t = 0; t < n_parts; t++) {
+    for (size_t t = 0; t < n_targets; t++) {
         const json_t *st = ts->state[t];
         if (st == NULL || strcmp(jstr(st, "state"), "done") != 0) {
             if (st != NULL && strcmp(jstr(st, "state"), "failed") == 0)
@@ -562,14 +578,14 @@ static int cmd_dkg(const options *o)
             putchar('\n');
             json_decref(out);
         } else {
-            printf("dkg %s done on %zu nodes in %.1f ms (nodes agree)\n", id, n_parts, elapsed * 1000.0);
+            printf("dkg %s done on %zu nodes in %.1f ms (nodes agree)\n", id, n_targets, elapsed * 1000.0);
             printf("  key_id            %s\n", jstr(ref, "key_id"));
             printf("  threshold         %lld-of-%zu\n", (long long)json_integer_value(json_object_get(res, "threshold")),
                    n_parts);
             printf("  group_public_key  %s\n", jstr(res, "group_public_key"));
         }
     }
-    free_tracked(ts, 1, n_parts);
+    free_tracked(ts, 1, n_targets);
     return ok ? 0 : EXIT_OPERATION;
 }
 
@@ -595,10 +611,15 @@ static int cmd_sign(const options *o)
     snprintf(path, sizeof path, "/v1/keys/%s", key_hex);
     uint8_t pk[32];
     char pk_hex[65] = "";
+    size_t n_holders = 0;
+    uint16_t signers[TSS_API_MAX_PARTICIPANTS];
+    size_t n_signers = o->n_signers;
+    memcpy(signers, o->signers, n_signers * sizeof signers[0]);
     for (size_t i = 0; i < o->n_nodes; i++) {
         json_t *j;
         int st = call(&o->nodes[i], "GET", path, NULL, &j);
         if (st == 200 && json_integer_value(json_object_get(j, "own_index")) != 0) {
+            n_holders = json_array_size(json_object_get(j, "participants"));
             const char *g = jstr(j, "group_public_key");
             if (pk_hex[0] == '\0') {
                 snprintf(pk_hex, sizeof pk_hex, "%s", g);
@@ -610,7 +631,7 @@ static int cmd_sign(const options *o)
             bool wanted = o->n_signers == 0;
             for (size_t s = 0; s < o->n_signers && !wanted; s++)
                 wanted = o->signers[s] == o->nodes[i].index;
-            if (wanted)
+            if (wanted && !skipped(o, o->nodes[i].index))
                 targets[n_targets++] = &o->nodes[i];
         } else if (st > 0 && st != 404) {
             fprintf(stderr, "tssctl: node %u: %s: %d %s\n", o->nodes[i].index, path, st, error_text(j));
@@ -624,6 +645,20 @@ static int cmd_sign(const options *o)
     if (n_targets == 0) {
         fprintf(stderr, "tssctl: none of the requested signers holds key %s\n", key_hex);
         return EXIT_OPERATION;
+    }
+    /* Holders we could not reach are left out of the candidate signers, so that no attempt waits on them. */
+    if (o->n_signers == 0 && o->n_skip == 0 && n_targets < n_holders) {
+        n_signers = n_targets;
+        if (!o->quiet)
+            fprintf(stderr, "tssctl: %zu of %zu holders of key %s reachable; signing with nodes", n_targets,
+                    n_holders, key_hex);
+        for (size_t t = 0; t < n_targets; t++) {
+            signers[t] = (uint16_t)targets[t]->index;
+            if (!o->quiet)
+                fprintf(stderr, "%s%u", t == 0 ? " " : ",", targets[t]->index);
+        }
+        if (!o->quiet)
+            fputc('\n', stderr);
     }
 
     tracked *ts = calloc(o->n_messages, sizeof *ts);
@@ -639,8 +674,8 @@ static int cmd_sign(const options *o)
         tss_api_format_id(id, ts[m].session_id);
         json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:b}", "session_id", id, "key_id", key_hex, "message",
                                  o->messages[m], "scheme", "frost-ed25519", "prehash", o->prehash);
-        if (o->n_signers > 0)
-            json_object_set_new(body, "signers", indices_json(o->signers, o->n_signers));
+        if (n_signers > 0)
+            json_object_set_new(body, "signers", indices_json(signers, n_signers));
         ok = start_everywhere("/v1/sign", body, targets, n_targets);
         json_decref(body);
     }
@@ -710,8 +745,10 @@ static int cmd_sign(const options *o)
         json_dumpf(out, stdout, JSON_INDENT(2));
         putchar('\n');
     } else {
-        printf("signed %zu/%zu messages with key %s on %zu nodes in %.1f ms; every signature verified (libsodium)\n",
-               verified, o->n_messages, key_hex, n_targets, elapsed * 1000.0);
+        printf("signed %zu/%zu messages with key %s on %zu nodes in %.1f ms; %s\n", verified, o->n_messages,
+               key_hex, n_targets, elapsed * 1000.0,
+               verified == o->n_messages ? "every signature verified (libsodium)"
+                                         : "FAILED (the signatures shown verified)");
         printf("  group_public_key  %s\n", pk_hex);
         for (size_t i = 0; i < json_array_size(results) && i < 3; i++)
             printf("  %-16.16s%s  %s\n", jstr(json_array_get(results, i), "message"),
@@ -775,7 +812,7 @@ int main(int argc, char **argv)
         return EXIT_OPERATION;
     }
     enum { O_CLUSTER = 256, O_CONFIG, O_NODE, O_TOKEN, O_TIMEOUT, O_JSON, O_QUIET, O_SESSION, O_KEY, O_THRESHOLD,
-           O_PARTS, O_SIGNERS, O_PREHASH, O_MESSAGE, O_TEXT, O_HELP };
+           O_PARTS, O_SIGNERS, O_PREHASH, O_MESSAGE, O_TEXT, O_HELP, O_SKIP };
     static const struct option longopts[] = {
         {"cluster", required_argument, NULL, O_CLUSTER}, {"config", required_argument, NULL, O_CONFIG},
         {"node", required_argument, NULL, O_NODE},       {"token-file", required_argument, NULL, O_TOKEN},
@@ -785,6 +822,7 @@ int main(int argc, char **argv)
         {"participants", required_argument, NULL, O_PARTS}, {"signers", required_argument, NULL, O_SIGNERS},
         {"prehash", no_argument, NULL, O_PREHASH},       {"message", required_argument, NULL, O_MESSAGE},
         {"text", required_argument, NULL, O_TEXT},       {"help", no_argument, NULL, O_HELP},
+        {"skip", required_argument, NULL, O_SKIP},
         {NULL, 0, NULL, 0}};
     int c;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -838,6 +876,10 @@ int main(int argc, char **argv)
             break;
         case O_SIGNERS:
             if (parse_index_list(optarg, o.signers, &o.n_signers) != 0)
+                rc = EXIT_USAGE;
+            break;
+        case O_SKIP:
+            if (parse_index_list(optarg, o.skip, &o.n_skip) != 0)
                 rc = EXIT_USAGE;
             break;
         case O_PREHASH: o.prehash = true; break;

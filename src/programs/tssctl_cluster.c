@@ -527,10 +527,15 @@ static int start_node(const cluster_opts *o, cluster_node *nd)
 /* Stops node nd with sig; after timeout_s a SIGTERM becomes a SIGKILL. Removes the pid file. */
 static int stop_node(cluster_node *nd, int sig, double timeout_s, bool verbose)
 {
-    pid_t pid = nd->pid != 0 ? nd->pid : read_pidfile(nd);
+    /* nd->pid set: this process started or already signalled it (down signals every node first). */
+    bool signalled = nd->pid != 0;
+    pid_t pid = signalled ? nd->pid : read_pidfile(nd);
     if (!node_alive(nd, pid)) {
         unlink(nd->pidfile);
-        if (verbose)
+        nd->pid = 0;
+        if (verbose && signalled)
+            printf("node %d: stopped (pid %ld, %s)\n", nd->k, (long)pid, sig == SIGKILL ? "SIGKILL" : "SIGTERM");
+        else if (verbose)
             printf("node %d: not running\n", nd->k);
         return 0;
     }
@@ -846,8 +851,10 @@ int tssctl_cluster_main(int argc, char **argv)
         /* SIGTERM to all first, so they shut down in parallel. */
         for (size_t i = 0; i < n; i++) {
             pid_t pid = read_pidfile(&nodes[i]);
-            if (node_alive(&nodes[i], pid))
+            if (node_alive(&nodes[i], pid)) {
                 kill(pid, SIGTERM);
+                nodes[i].pid = pid;
+            }
         }
         for (size_t i = 0; i < n; i++) {
             int r = stop_node(&nodes[i], SIGTERM, o.stop_s, true);

@@ -1,0 +1,7 @@
+/* Ed25519 verification with AVX2: 4 lanes of radix 2^25.5 limbs. */
+#include "crypto/avx2/fe26_avx2.h"
+
+#define LANES_OPS tss_ed25519_ops_avx2
+#define LANES_BACKEND TSS_BACKEND_AVX2
+#define GL_PIPPENGER_THRESHOLD 160
+#include "crypto/simd/ed25519_lanes_impl.h"

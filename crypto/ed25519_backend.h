@@ -1,0 +1,60 @@
+/* Ed25519 verification backends: one const table of operations per instruction set, chosen by a
+ * tss_backend value (crypto/cpu.h). Every backend computes the same group elements as the portable code
+ * (crypto/ge25519.c, batch/msm.c), so verdicts are identical. Public data only: these paths are variable
+ * time and must never see secrets (signing and ge25519_scalarmult_base do not use them). */
+#ifndef TSS_ED25519_BACKEND_H
+#define TSS_ED25519_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/cpu.h"
+#include "crypto/ge25519.h"
+#include "crypto/sc25519.h"
+
+typedef struct {
+    tss_backend id;
+    /* out[i] <- enc[i] decoded as ge25519_frombytes_zip215; ok[i] = 1 if it decoded, else 0 (out[i] is
+     * then unspecified). */
+    void (*decode_zip215)(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[]);
+    /* As msm_vartime_split (batch/msm.h), with scratch of msm_scratch_size(n_full + n_half) bytes. */
+    int (*msm_split)(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                     const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len);
+    size_t (*msm_scratch_size)(size_t n_terms);
+    /* r = [a]A + [b]B, as ge25519_double_scalarmult_base_vartime. */
+    void (*double_scalarmult_base)(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *A, const sc25519 *b);
+    /* Element-wise over n entries, for the differential tests: field ops (inputs reduced, i.e. limbs below
+     * 2^51 + 2^19) and r[i] = p[i] + q[i], r[i] = [2]p[i] with the formulas of ge25519_add and ge25519_dbl. */
+    void (*fe_mul_n)(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n);
+    void (*fe_sq_n)(fe25519 *h, const fe25519 *f, size_t n);
+    void (*fe_add_n)(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n);
+    void (*fe_sub_n)(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n);
+    void (*ge_add_n)(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n);
+    void (*ge_dbl_n)(ge25519_p3 *r, const ge25519_p3 *p, size_t n);
+} tss_ed25519_ops;
+
+/* The table of tss_backend_resolve(b). */
+const tss_ed25519_ops *tss_ed25519_ops_get(tss_backend b);
+/* Scratch bytes that suffice for the msm_split of every backend with n terms. */
+size_t tss_ed25519_msm_scratch_size_any(size_t n_terms);
+
+/* The per-ISA tables (defined only when the build includes that ISA; use tss_ed25519_ops_get). */
+extern const tss_ed25519_ops tss_ed25519_ops_ref;
+extern const tss_ed25519_ops tss_ed25519_ops_avx2;
+extern const tss_ed25519_ops tss_ed25519_ops_ifma4;
+extern const tss_ed25519_ops tss_ed25519_ops_ifma8;
+
+/* The cofactored equation on decoded values through ops (as tss_ed25519_check_decoded). */
+int tss_ed25519_check_decoded_ops(const tss_ed25519_ops *ops, const sc25519 *S, const sc25519 *k,
+                                  const ge25519_p3 *negA, const ge25519_p3 *negR);
+
+/* Single and batch verification with an explicit backend (TSS_BACKEND_AUTO: resolved per call);
+ * same contracts as tss_ed25519_verify and tss_ed25519_verify_batch_scratch (include/tss/ed25519.h). */
+int tss_ed25519_verify_backend(tss_backend b, const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
+                               const uint8_t pk[32]);
+int tss_ed25519_verify_batch_scratch_backend(tss_backend b, const uint8_t *const sigs[],
+                                             const uint8_t *const msgs[], const size_t msg_lens[],
+                                             const uint8_t *const pks[], size_t n, int ok[], void *scratch,
+                                             size_t scratch_len);
+
+#endif

@@ -1,0 +1,796 @@
+/* Ed25519 verification on LANES independent points at once (vertical layout), written once over a field
+ * layer and instantiated per instruction set: the includer defines LANES, the type fel and fel_add,
+ * fel_sub, fel_mul, fel_sq, fel_blend, fel_bcast, fel_load, fel_store (see crypto/avx512/fe51_ifma.h),
+ * and LANES_OPS, the name of the tss_ed25519_ops table to define.
+ * Formulas are those of crypto/ge25519.c, so every coordinate equals the portable one mod p.
+ * Lanes are spent on: square-root chains of LANES decompressions; LANES Straus accumulators that share the
+ * doubling schedule (terms dealt round-robin); Pippenger bucket additions to LANES distinct buckets and the
+ * bucket running sums of LANES windows. Variable time: public data only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/ed25519_backend.h"
+
+#define ALL_LANES ((1u << LANES) - 1)
+
+typedef struct { fel X, Y, Z, T; } gl_p3;
+typedef struct { fel YpX, YmX, Z, T2d; } gl_cached;
+typedef struct { fel X, Y, Z, T; } gl_p1p1;
+typedef struct { fel X, Y, Z; } gl_p2;
+
+static const ge25519_p3 gl_identity_p3 = { { { 0 } }, { { 1 } }, { { 1 } }, { { 0 } } };
+static const ge25519_cached gl_identity_cached = { { { 1 } }, { { 1 } }, { { 1 } }, { { 0 } } };
+
+static void gl_p3_load(gl_p3 *r, const ge25519_p3 *const p[LANES])
+{
+    const fe25519 *c[LANES];
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->X;
+    fel_load(&r->X, c);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Y;
+    fel_load(&r->Y, c);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Z;
+    fel_load(&r->Z, c);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->T;
+    fel_load(&r->T, c);
+}
+
+static void gl_p3_store(ge25519_p3 *const p[LANES], const gl_p3 *r, unsigned mask)
+{
+    fe25519 *c[LANES];
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->X;
+    fel_store(c, &r->X, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Y;
+    fel_store(c, &r->Y, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Z;
+    fel_store(c, &r->Z, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->T;
+    fel_store(c, &r->T, mask);
+}
+
+/* lanes in neg get -q: Y+X and Y-X swap and 2dT changes sign (what ge25519_sub_cached computes) */
+static void gl_cached_load(gl_cached *r, const ge25519_cached *const q[LANES], unsigned neg)
+{
+    const fe25519 *c[LANES];
+    for (int l = 0; l < LANES; l++) c[l] = (neg >> l & 1) ? &q[l]->YminusX : &q[l]->YplusX;
+    fel_load(&r->YpX, c);
+    for (int l = 0; l < LANES; l++) c[l] = (neg >> l & 1) ? &q[l]->YplusX : &q[l]->YminusX;
+    fel_load(&r->YmX, c);
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->Z;
+    fel_load(&r->Z, c);
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->T2d;
+    fel_load(&r->T2d, c);
+    if (neg) {
+        fel zero, m;
+        fe25519 z;
+        fe25519_0(&z);
+        fel_bcast(&zero, &z);
+        fel_sub(&m, &zero, &r->T2d);
+        fel_blend(&r->T2d, &r->T2d, &m, neg);
+    }
+}
+
+static void gl_cached_store(ge25519_cached *const q[LANES], const gl_cached *r, unsigned mask)
+{
+    fe25519 *c[LANES];
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->YplusX;
+    fel_store(c, &r->YpX, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->YminusX;
+    fel_store(c, &r->YmX, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->Z;
+    fel_store(c, &r->Z, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &q[l]->T2d;
+    fel_store(c, &r->T2d, mask);
+}
+
+static void gl_p3_to_cached(gl_cached *r, const gl_p3 *p)
+{
+    fel d2;
+    fel_bcast(&d2, &fe25519_d2);
+    fel_add(&r->YpX, &p->Y, &p->X);
+    fel_sub(&r->YmX, &p->Y, &p->X);
+    r->Z = p->Z;
+    fel_mul(&r->T2d, &p->T, &d2);
+}
+
+static void gl_p1p1_to_p3(gl_p3 *r, const gl_p1p1 *p)
+{
+    fel X, Y, Z, T;
+    fel_mul(&X, &p->X, &p->T);
+    fel_mul(&Y, &p->Y, &p->Z);
+    fel_mul(&Z, &p->Z, &p->T);
+    fel_mul(&T, &p->X, &p->Y);
+    r->X = X;
+    r->Y = Y;
+    r->Z = Z;
+    r->T = T;
+}
+
+static void gl_p1p1_to_p2(gl_p2 *r, const gl_p1p1 *p)
+{
+    fel X, Y, Z;
+    fel_mul(&X, &p->X, &p->T);
+    fel_mul(&Y, &p->Y, &p->Z);
+    fel_mul(&Z, &p->Z, &p->T);
+    r->X = X;
+    r->Y = Y;
+    r->Z = Z;
+}
+
+static void gl_p2_dbl(gl_p1p1 *r, const gl_p2 *p)
+{
+    fel XX, YY, ZZ2, s, t0;
+    fel_sq(&XX, &p->X);
+    fel_sq(&YY, &p->Y);
+    fel_sq(&ZZ2, &p->Z);
+    fel_add(&ZZ2, &ZZ2, &ZZ2);
+    fel_add(&s, &p->X, &p->Y);
+    fel_sq(&t0, &s);
+    fel_add(&r->Y, &YY, &XX);
+    fel_sub(&r->Z, &YY, &XX);
+    fel_sub(&r->X, &t0, &r->Y);
+    fel_sub(&r->T, &ZZ2, &r->Z);
+}
+
+static void gl_add_cached(gl_p1p1 *r, const gl_p3 *p, const gl_cached *q)
+{
+    fel a, b, c, d, t0;
+    fel_add(&a, &p->Y, &p->X);
+    fel_sub(&b, &p->Y, &p->X);
+    fel_mul(&a, &a, &q->YpX);
+    fel_mul(&b, &b, &q->YmX);
+    fel_mul(&c, &q->T2d, &p->T);
+    fel_mul(&d, &p->Z, &q->Z);
+    fel_add(&t0, &d, &d);
+    fel_sub(&r->X, &a, &b);
+    fel_add(&r->Y, &a, &b);
+    fel_add(&r->Z, &t0, &c);
+    fel_sub(&r->T, &t0, &c);
+}
+
+/* ---- decompression ---- */
+
+static void gl_sqn(fel *h, const fel *f, int n)
+{
+    fel_sq(h, f);
+    for (int i = 1; i < n; i++) fel_sq(h, h);
+}
+
+/* f^(2^252 - 3), the chain of fe25519_pow22523 */
+static void gl_pow22523(fel *h, const fel *f)
+{
+    fel z2, z9, z11, t, z5, z10, z20, z50, z100;
+    fel_sq(&z2, f);
+    gl_sqn(&t, &z2, 2);
+    fel_mul(&z9, &t, f);
+    fel_mul(&z11, &z9, &z2);
+    fel_sq(&t, &z11);
+    fel_mul(&z5, &t, &z9);
+    gl_sqn(&t, &z5, 5);
+    fel_mul(&z10, &t, &z5);
+    gl_sqn(&t, &z10, 10);
+    fel_mul(&z20, &t, &z10);
+    gl_sqn(&t, &z20, 20);
+    fel_mul(&t, &t, &z20);
+    gl_sqn(&t, &t, 10);
+    fel_mul(&z50, &t, &z10);
+    gl_sqn(&t, &z50, 50);
+    fel_mul(&z100, &t, &z50);
+    gl_sqn(&t, &z100, 100);
+    fel_mul(&t, &t, &z100);
+    gl_sqn(&t, &t, 50);
+    fel_mul(&t, &t, &z50);
+    gl_sqn(&t, &t, 2);
+    fel_mul(h, &t, f);
+}
+
+/* The vector part computes the candidate root r = u v^3 (u v^7)^((p-5)/8) and v r^2; the sign checks
+ * and the final choice are those of fe25519_sqrt_ratio, per lane. */
+static void gl_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[])
+{
+    for (size_t base = 0; base < n; base += LANES) {
+        const size_t cnt = n - base < LANES ? n - base : LANES;
+        fe25519 y[LANES], u[LANES], r[LANES], chk[LANES];
+        const fe25519 *yp[LANES];
+        fe25519 *up[LANES], *rp[LANES], *cp[LANES];
+        for (size_t l = 0; l < LANES; l++) {
+            if (l < cnt) {
+                fe25519_frombytes(&y[l], enc[base + l]);
+            } else {
+                fe25519_0(&y[l]);
+            }
+            yp[l] = &y[l];
+            up[l] = &u[l];
+            rp[l] = &r[l];
+            cp[l] = &chk[l];
+        }
+        fel Y, YY, U, V, one, d, t, V3, V7, UV3, UV7, R, R2, C;
+        fe25519 f1;
+        fe25519_1(&f1);
+        fel_bcast(&one, &f1);
+        fel_bcast(&d, &fe25519_d);
+        fel_load(&Y, yp);
+        fel_sq(&YY, &Y);
+        fel_sub(&U, &YY, &one);
+        fel_mul(&V, &YY, &d);
+        fel_add(&V, &V, &one);
+        fel_sq(&t, &V);
+        fel_mul(&V3, &t, &V);
+        fel_sq(&t, &V3);
+        fel_mul(&V7, &t, &V);
+        fel_mul(&UV3, &U, &V3);
+        fel_mul(&UV7, &U, &V7);
+        gl_pow22523(&t, &UV7);
+        fel_mul(&R, &UV3, &t);
+        fel_sq(&R2, &R);
+        fel_mul(&C, &V, &R2);
+        fel_store(up, &U, ALL_LANES);
+        fel_store(rp, &R, ALL_LANES);
+        fel_store(cp, &C, ALL_LANES);
+        for (size_t l = 0; l < cnt; l++) {
+            fe25519 neg_u, neg_u_i, r_i, neg_x;
+            fe25519_neg(&neg_u, &u[l]);
+            fe25519_mul(&neg_u_i, &neg_u, &fe25519_sqrtm1);
+            const int correct_sign = fe25519_eq(&chk[l], &u[l]);
+            const int flipped_sign = fe25519_eq(&chk[l], &neg_u);
+            const int flipped_sign_i = fe25519_eq(&chk[l], &neg_u_i);
+            ok[base + l] = (uint8_t)(correct_sign | flipped_sign);
+            if (!ok[base + l]) continue;
+            fe25519_mul(&r_i, &r[l], &fe25519_sqrtm1);
+            fe25519_cmov(&r[l], &r_i, (unsigned)(flipped_sign | flipped_sign_i));
+            fe25519_abs(&r[l], &r[l]);
+            /* the non-negative root; for x = 0 both signs give x = 0 (ZIP-215) */
+            fe25519_neg(&neg_x, &r[l]);
+            fe25519_cmov(&r[l], &neg_x, (unsigned)(enc[base + l][31] >> 7));
+            ge25519_p3 *h = out[base + l];
+            h->X = r[l];
+            h->Y = y[l];
+            fe25519_1(&h->Z);
+            fe25519_mul(&h->T, &r[l], &y[l]);
+        }
+    }
+}
+
+/* ---- Straus with LANES accumulators ---- */
+
+#define GL_STRAUS_W 5
+#define GL_STRAUS_TABLE 8
+#define GL_BASE_W 8
+#define GL_EVENTS_MAX (256 / GL_STRAUS_W + 2)
+
+typedef struct {
+    uint32_t entry; /* index into the cached tables (terms' then the base's) */
+    uint32_t neg;
+} gl_event;
+
+static size_t gl_round_up(size_t x)
+{
+    return (x + 63) & ~(size_t)63;
+}
+
+static size_t gl_straus_scratch_size(size_t n)
+{
+    return 64 + gl_round_up((n * GL_STRAUS_TABLE + 64) * sizeof(ge25519_cached)) +
+           gl_round_up((n + 1) * GL_EVENTS_MAX * sizeof(gl_event)) * 2 + gl_round_up(n * 256);
+}
+
+static uint8_t *gl_align(void *p)
+{
+    return (uint8_t *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
+}
+
+static const ge25519_p3 *gl_term_point(const ge25519_p3 *points, const uint32_t *idx, size_t i)
+{
+    return idx ? &points[idx[i]] : &points[i];
+}
+
+/* table[8 t + j] = [2j + 1]P_t in cached form, LANES terms at a time */
+static void gl_odd_multiples(ge25519_cached *tables, const ge25519_p3 *points, const uint32_t *idx, size_t n)
+{
+    for (size_t base = 0; base < n; base += LANES) {
+        const size_t cnt = n - base < LANES ? n - base : LANES;
+        const unsigned mask = (1u << cnt) - 1;
+        const ge25519_p3 *src[LANES];
+        for (size_t l = 0; l < LANES; l++) src[l] = l < cnt ? gl_term_point(points, idx, base + l) : &gl_identity_p3;
+        gl_p3 P, U, P2;
+        gl_p2 q;
+        gl_p1p1 s;
+        gl_cached P2c, C;
+        gl_p3_load(&P, src);
+        q.X = P.X;
+        q.Y = P.Y;
+        q.Z = P.Z;
+        gl_p2_dbl(&s, &q);
+        gl_p1p1_to_p3(&P2, &s);
+        gl_p3_to_cached(&P2c, &P2);
+        gl_p3_to_cached(&C, &P);
+        ge25519_cached *dst[LANES];
+        ge25519_cached dummy[LANES];
+        for (size_t l = 0; l < LANES; l++) dst[l] = l < cnt ? &tables[(base + l) * GL_STRAUS_TABLE] : &dummy[l];
+        gl_cached_store(dst, &C, mask);
+        U = P;
+        for (int j = 1; j < GL_STRAUS_TABLE; j++) {
+            gl_add_cached(&s, &U, &P2c);
+            gl_p1p1_to_p3(&U, &s);
+            gl_p3_to_cached(&C, &U);
+            for (size_t l = 0; l < cnt; l++) dst[l]++;
+            gl_cached_store(dst, &C, mask);
+        }
+    }
+}
+
+/* Sums the LANES lane results into r. */
+static void gl_sum_lanes(ge25519_p3 *r, const gl_p3 *acc)
+{
+    ge25519_p3 pts[LANES];
+    ge25519_p3 *dst[LANES];
+    for (int l = 0; l < LANES; l++) dst[l] = &pts[l];
+    gl_p3_store(dst, acc, ALL_LANES);
+    *r = pts[0];
+    for (int l = 1; l < LANES; l++) ge25519_add(r, r, &pts[l]);
+}
+
+static int gl_straus(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                     const uint32_t *idx, size_t n, void *scratch, size_t scratch_len)
+{
+    if (scratch_len < gl_straus_scratch_size(n)) return -1;
+    uint8_t *p = gl_align(scratch);
+    ge25519_cached *tables = (ge25519_cached *)p;
+    p += gl_round_up((n * GL_STRAUS_TABLE + 64) * sizeof(ge25519_cached));
+    gl_event *raw = (gl_event *)p;
+    p += gl_round_up((n + 1) * GL_EVENTS_MAX * sizeof(gl_event));
+    gl_event *sorted = (gl_event *)p;
+    p += gl_round_up((n + 1) * GL_EVENTS_MAX * sizeof(gl_event));
+    int8_t *naf = (int8_t *)p; /* 256 digits per term */
+
+    /* events counted per (position, lane): start[j * LANES + l] */
+    static const size_t NSLOT = 256 * LANES;
+    uint32_t start[256 * LANES + 1];
+    memset(start, 0, sizeof start);
+    ge25519_cached *btab = &tables[n * GL_STRAUS_TABLE];
+    const size_t blane = n % LANES;
+    int top = -1;
+    for (size_t i = 0; i < n; i++) {
+        ge25519_wnaf_vartime(&naf[i * 256], &scalars[i], GL_STRAUS_W);
+        for (int j = 255; j > top; j--) {
+            if (naf[i * 256 + j]) {
+                top = j;
+                break;
+            }
+        }
+    }
+    int8_t naf_b[256];
+    if (b) {
+        ge25519_wnaf_vartime(naf_b, b, GL_BASE_W);
+        for (int j = 255; j > top; j--) {
+            if (naf_b[j]) {
+                top = j;
+                break;
+            }
+        }
+        const ge25519_precomp *bp = ge25519_base_odd_multiples_table();
+        for (int j = 0; j < 64; j++) {
+            btab[j].YplusX = bp[j].yplusx;
+            btab[j].YminusX = bp[j].yminusx;
+            fe25519_1(&btab[j].Z);
+            btab[j].T2d = bp[j].xy2d;
+        }
+    } else {
+        memset(naf_b, 0, sizeof naf_b);
+    }
+    if (top < 0) {
+        ge25519_identity(r);
+        return 0;
+    }
+    gl_odd_multiples(tables, points, idx, n);
+
+    /* counting sort of the events by (position, lane) */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int8_t *d = &naf[i * 256];
+        for (int j = 0; j <= top; j++) {
+            if (!d[j]) continue;
+            start[(size_t)j * LANES + i % LANES + 1]++;
+            raw[total].entry = (uint32_t)(i * GL_STRAUS_TABLE + (size_t)((d[j] > 0 ? d[j] : -d[j]) / 2));
+            raw[total].neg = ((uint32_t)j << 1) | (d[j] < 0);
+            total++;
+        }
+    }
+    for (int j = 0; j <= top; j++) {
+        if (!naf_b[j]) continue;
+        start[(size_t)j * LANES + blane + 1]++;
+        raw[total].entry = (uint32_t)(n * GL_STRAUS_TABLE + (size_t)((naf_b[j] > 0 ? naf_b[j] : -naf_b[j]) / 2));
+        raw[total].neg = ((uint32_t)j << 1) | (naf_b[j] < 0);
+        total++;
+    }
+    for (size_t s = 0; s < NSLOT; s++) start[s + 1] += start[s];
+    {
+        /* the term of raw event e is recovered from its entry (term-table entries) or is the base lane */
+        uint32_t fill[256 * LANES];
+        memcpy(fill, start, sizeof fill);
+        for (size_t e = 0; e < total; e++) {
+            const uint32_t ent = raw[e].entry;
+            const size_t lane = ent >= n * GL_STRAUS_TABLE ? blane : (ent / GL_STRAUS_TABLE) % LANES;
+            const size_t slot = (size_t)(raw[e].neg >> 1) * LANES + lane;
+            sorted[fill[slot]++] = raw[e];
+        }
+    }
+
+    gl_p3 acc;
+    gl_p2 q;
+    gl_p1p1 s;
+    const ge25519_p3 *id[LANES];
+    for (int l = 0; l < LANES; l++) id[l] = &gl_identity_p3;
+    gl_p3_load(&acc, id);
+    q.X = acc.X;
+    q.Y = acc.Y;
+    q.Z = acc.Z;
+    for (int j = top; j >= 0; j--) {
+        gl_p2_dbl(&s, &q);
+        uint32_t cnt[LANES], at[LANES], most = 0;
+        for (int l = 0; l < LANES; l++) {
+            at[l] = start[(size_t)j * LANES + l];
+            cnt[l] = start[(size_t)j * LANES + l + 1] - at[l];
+            if (cnt[l] > most) most = cnt[l];
+        }
+        for (uint32_t k = 0; k < most; k++) {
+            const ge25519_cached *src[LANES];
+            unsigned neg = 0;
+            for (int l = 0; l < LANES; l++) {
+                if (k < cnt[l]) {
+                    const gl_event *ev = &sorted[at[l] + k];
+                    src[l] = &tables[ev->entry];
+                    neg |= (ev->neg & 1u) << l;
+                } else {
+                    src[l] = &gl_identity_cached;
+                }
+            }
+            gl_cached c;
+            gl_cached_load(&c, src, neg);
+            gl_p1p1_to_p3(&acc, &s);
+            gl_add_cached(&s, &acc, &c);
+        }
+        if (j > 0) gl_p1p1_to_p2(&q, &s);
+    }
+    gl_p1p1_to_p3(&acc, &s);
+    gl_sum_lanes(r, &acc);
+    return 0;
+}
+
+/* ---- Pippenger: bucket additions and running sums in lanes ---- */
+
+#define GL_C_MIN 4
+#define GL_C_MAX 16
+#define GL_SCALAR_BITS 253
+#define GL_HALF_BITS 128
+#define GL_WINDOWS_MAX (GL_SCALAR_BITS / GL_C_MIN + 1)
+
+static uint64_t gl_pipp_cost(size_t n_full, size_t n_half, unsigned c)
+{
+    return (uint64_t)(GL_SCALAR_BITS / c + 1) * ((uint64_t)n_full + ((uint64_t)1 << c)) +
+           (uint64_t)(GL_HALF_BITS / c + 1) * n_half;
+}
+
+static unsigned gl_pipp_width(size_t n_full, size_t n_half)
+{
+    unsigned c = GL_C_MIN;
+    while (c < GL_C_MAX && gl_pipp_cost(n_full, n_half, c + 1) <= gl_pipp_cost(n_full, n_half, c)) c++;
+    return c;
+}
+
+static size_t gl_pipp_scratch_for(size_t n, unsigned c)
+{
+    const size_t nw = GL_SCALAR_BITS / c + 1, nb = (size_t)1 << (c - 1);
+    return 64 + gl_round_up(n * sizeof(ge25519_cached)) + gl_round_up(nw * nb * sizeof(ge25519_p3)) +
+           gl_round_up(nw * nb) + 2 * gl_round_up(n * nw * sizeof(uint64_t)) + gl_round_up(n);
+}
+
+/* Any width up to the one chosen for n all-full terms may be used, so size for the largest of them. */
+static size_t gl_pipp_scratch_size(size_t n)
+{
+    const unsigned cap = gl_pipp_width(n, 0);
+    size_t most = 0;
+    for (unsigned c = GL_C_MIN; c <= cap; c++) {
+        const size_t s = gl_pipp_scratch_for(n, c);
+        if (s > most) most = s;
+    }
+    return most;
+}
+
+static unsigned gl_get_bits(const sc25519 *s, unsigned pos, unsigned c)
+{
+    const unsigned limb = pos / 64, off = pos % 64;
+    if (limb >= 4) return 0;
+    uint64_t v = s->v[limb] >> off;
+    if (off + c > 64 && limb < 3) v |= s->v[limb + 1] << (64 - off);
+    return (unsigned)(v & (((uint64_t)1 << c) - 1));
+}
+
+static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                        const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len)
+{
+    const size_t n = n_full + n_half;
+    if (n >= ((size_t)1 << 31)) return -1;
+    const unsigned cap = gl_pipp_width(n, 0);
+    unsigned c = gl_pipp_width(n_full, n_half);
+    if (c > cap) c = cap;
+    if (scratch_len < gl_pipp_scratch_size(n)) return -1;
+    const size_t nb = (size_t)1 << (c - 1);
+    const unsigned nw_full = GL_SCALAR_BITS / c + 1, nw_half = GL_HALF_BITS / c + 1;
+    const unsigned half = 1u << (c - 1);
+
+    uint8_t *p = gl_align(scratch);
+    ge25519_cached *cached = (ge25519_cached *)p;
+    p += gl_round_up(n * sizeof(ge25519_cached));
+    ge25519_p3 *bucket = (ge25519_p3 *)p;
+    p += gl_round_up(nw_full * nb * sizeof(ge25519_p3));
+    uint8_t *used = p;
+    p += gl_round_up(nw_full * nb);
+    uint64_t *ops = (uint64_t *)p;
+    p += gl_round_up(n * nw_full * sizeof(uint64_t));
+    uint64_t *lane_ops = (uint64_t *)p;
+    p += gl_round_up(n * nw_full * sizeof(uint64_t));
+    uint8_t *carry = p;
+
+    for (size_t i = 0; i < n; i++) ge25519_p3_to_cached(&cached[i], gl_term_point(points, idx, i));
+    memset(carry, 0, n);
+    memset(used, 0, nw_full * nb);
+
+    /* digits, low window first so that the carries propagate; the first point of a bucket is copied */
+    size_t nops = 0;
+    uint32_t count[LANES + 1];
+    memset(count, 0, sizeof count);
+    for (unsigned j = 0; j < nw_full; j++) {
+        const size_t m = j < nw_half ? n : n_full;
+        for (size_t i = 0; i < m; i++) {
+            const unsigned last = i < n_full ? (j + 1 == nw_full) : (j + 1 == nw_half);
+            const unsigned v = gl_get_bits(&scalars[i], j * c, c) + carry[i];
+            int d;
+            if (v > half || (v == half && !last)) {
+                d = (int)v - (int)(1u << c);
+                carry[i] = 1;
+            } else {
+                d = (int)v;
+                carry[i] = 0;
+            }
+            if (d == 0) continue;
+            const size_t slot = j * nb + (size_t)(d > 0 ? d : -d) - 1;
+            if (!used[slot]) {
+                used[slot] = 1;
+                if (d > 0) {
+                    bucket[slot] = *gl_term_point(points, idx, i);
+                } else {
+                    ge25519_neg(&bucket[slot], gl_term_point(points, idx, i));
+                }
+                continue;
+            }
+            ops[nops++] = ((uint64_t)slot << 32) | ((uint64_t)i << 1) | (uint64_t)(d < 0);
+            count[slot % LANES + 1]++;
+        }
+    }
+    /* lane l owns the buckets slot = l mod LANES, so the LANES additions of a round never collide */
+    uint32_t at[LANES];
+    for (int l = 0; l < LANES; l++) count[l + 1] += count[l];
+    memcpy(at, count, sizeof at);
+    for (size_t e = 0; e < nops; e++) lane_ops[at[(ops[e] >> 32) % LANES]++] = ops[e];
+    uint32_t most = 0;
+    for (int l = 0; l < LANES; l++) {
+        if (count[l + 1] - count[l] > most) most = count[l + 1] - count[l];
+    }
+    ge25519_p3 dummy[LANES];
+    for (uint32_t k = 0; k < most; k++) {
+        const ge25519_p3 *bsrc[LANES];
+        ge25519_p3 *bdst[LANES];
+        const ge25519_cached *csrc[LANES];
+        unsigned neg = 0, live = 0;
+        for (int l = 0; l < LANES; l++) {
+            if (count[l] + k < count[l + 1]) {
+                const uint64_t op = lane_ops[count[l] + k];
+                bdst[l] = &bucket[op >> 32];
+                bsrc[l] = bdst[l];
+                csrc[l] = &cached[(uint32_t)op >> 1];
+                neg |= (unsigned)(op & 1) << l;
+                live |= 1u << l;
+            } else {
+                bdst[l] = &dummy[l];
+                bsrc[l] = &gl_identity_p3;
+                csrc[l] = &gl_identity_cached;
+            }
+        }
+        gl_p3 B;
+        gl_cached C;
+        gl_p1p1 s;
+        gl_p3_load(&B, bsrc);
+        gl_cached_load(&C, csrc, neg);
+        gl_add_cached(&s, &B, &C);
+        gl_p1p1_to_p3(&B, &s);
+        gl_p3_store(bdst, &B, live);
+    }
+
+    /* W_j = sum_k (k + 1) bucket[j][k] by running sums from the top bucket, LANES windows at a time */
+    ge25519_p3 wsum[GL_WINDOWS_MAX];
+    for (unsigned j0 = 0; j0 < nw_full; j0 += LANES) {
+        const ge25519_p3 *id[LANES];
+        ge25519_p3 *dst[LANES];
+        unsigned live = 0;
+        for (int l = 0; l < LANES; l++) {
+            id[l] = &gl_identity_p3;
+            dst[l] = j0 + (unsigned)l < nw_full ? &wsum[j0 + (unsigned)l] : &dummy[l];
+            if (j0 + (unsigned)l < nw_full) live |= 1u << l;
+        }
+        gl_p3 run, tot, Bk;
+        gl_cached rc, bc;
+        gl_p1p1 s;
+        gl_p3_load(&run, id);
+        tot = run;
+        for (size_t k = nb; k-- > 0;) {
+            const ge25519_p3 *src[LANES];
+            for (int l = 0; l < LANES; l++) {
+                const size_t j = j0 + (size_t)l;
+                src[l] = (j < nw_full && used[j * nb + k]) ? &bucket[j * nb + k] : &gl_identity_p3;
+            }
+            gl_p3_load(&Bk, src);
+            gl_p3_to_cached(&bc, &Bk);
+            gl_add_cached(&s, &run, &bc);
+            gl_p1p1_to_p3(&run, &s);
+            gl_p3_to_cached(&rc, &run);
+            gl_add_cached(&s, &tot, &rc);
+            gl_p1p1_to_p3(&tot, &s);
+        }
+        gl_p3_store(dst, &tot, live);
+    }
+
+    /* Horner over bit positions, with the base point's wNAF digits added on the way */
+    int8_t naf_b[256];
+    int top = (int)((nw_full - 1) * c);
+    if (b) {
+        ge25519_wnaf_vartime(naf_b, b, GL_BASE_W);
+        for (int j = 255; j > top; j--) {
+            if (naf_b[j]) {
+                top = j;
+                break;
+            }
+        }
+    } else {
+        memset(naf_b, 0, sizeof naf_b);
+    }
+    const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
+    ge25519_p3 acc;
+    ge25519_identity(&acc);
+    for (int pos = top; pos >= 0; pos--) {
+        ge25519_dbl(&acc, &acc);
+        if (pos % (int)c == 0 && pos / (int)c < (int)nw_full) ge25519_add(&acc, &acc, &wsum[pos / (int)c]);
+        const int db = naf_b[pos];
+        if (db != 0) {
+            ge25519_p1p1 s;
+            if (db > 0) {
+                ge25519_add_precomp(&s, &acc, &btab[db / 2]);
+            } else {
+                ge25519_sub_precomp(&s, &acc, &btab[-db / 2]);
+            }
+            ge25519_p1p1_to_p3(&acc, &s);
+        }
+    }
+    *r = acc;
+    return 0;
+}
+
+/* ---- the operations table ---- */
+
+static int gl_use_straus(size_t n_full, size_t n_half)
+{
+    return n_full + (n_half + 1) / 2 < GL_PIPPENGER_THRESHOLD;
+}
+
+static size_t gl_msm_scratch_size(size_t n)
+{
+    const size_t ns = n < 2 * GL_PIPPENGER_THRESHOLD ? n : 2 * GL_PIPPENGER_THRESHOLD;
+    const size_t a = gl_straus_scratch_size(ns), q = gl_pipp_scratch_size(n);
+    return a > q ? a : q;
+}
+
+static int gl_msm_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                        const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len)
+{
+    for (size_t i = n_full; i < n_full + n_half; i++) {
+        if (scalars[i].v[2] | scalars[i].v[3]) return -1;
+    }
+    if (gl_use_straus(n_full, n_half)) {
+        return gl_straus(r, b, scalars, points, idx, n_full + n_half, scratch, scratch_len);
+    }
+    return gl_pippenger(r, b, scalars, points, idx, n_full, n_half, scratch, scratch_len);
+}
+
+/* ---- element-wise entry points for the differential tests ---- */
+
+typedef void (*gl_fe_op2)(fel *h, const fel *f, const fel *g);
+
+static void gl_fe_n(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n, gl_fe_op2 op)
+{
+    for (size_t base = 0; base < n; base += LANES) {
+        const size_t cnt = n - base < LANES ? n - base : LANES;
+        const fe25519 *fs[LANES], *gs[LANES];
+        fe25519 *hs[LANES], dummy[LANES];
+        for (size_t l = 0; l < LANES; l++) {
+            fs[l] = l < cnt ? &f[base + l] : &f[base];
+            gs[l] = l < cnt ? &g[base + l] : &g[base];
+            hs[l] = l < cnt ? &h[base + l] : &dummy[l];
+        }
+        fel F, G, H;
+        fel_load(&F, fs);
+        fel_load(&G, gs);
+        op(&H, &F, &G);
+        fel_store(hs, &H, (1u << cnt) - 1);
+    }
+}
+
+static void gl_fe_sq_op(fel *h, const fel *f, const fel *g)
+{
+    (void)g;
+    fel_sq(h, f);
+}
+
+static void gl_fe_mul_n(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n)
+{
+    gl_fe_n(h, f, g, n, fel_mul);
+}
+
+static void gl_fe_sq_n(fe25519 *h, const fe25519 *f, size_t n)
+{
+    gl_fe_n(h, f, f, n, gl_fe_sq_op);
+}
+
+static void gl_fe_add_n(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n)
+{
+    gl_fe_n(h, f, g, n, fel_add);
+}
+
+static void gl_fe_sub_n(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n)
+{
+    gl_fe_n(h, f, g, n, fel_sub);
+}
+
+static void gl_ge_n(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n)
+{
+    for (size_t base = 0; base < n; base += LANES) {
+        const size_t cnt = n - base < LANES ? n - base : LANES;
+        const ge25519_p3 *ps[LANES], *qs[LANES];
+        ge25519_p3 *rs[LANES], dummy[LANES];
+        for (size_t l = 0; l < LANES; l++) {
+            ps[l] = l < cnt ? &p[base + l] : &gl_identity_p3;
+            qs[l] = q ? (l < cnt ? &q[base + l] : &gl_identity_p3) : NULL;
+            rs[l] = l < cnt ? &r[base + l] : &dummy[l];
+        }
+        gl_p3 P, R;
+        gl_p1p1 s;
+        gl_p3_load(&P, ps);
+        if (q) {
+            gl_p3 Q;
+            gl_cached C;
+            gl_p3_load(&Q, qs);
+            gl_p3_to_cached(&C, &Q);
+            gl_add_cached(&s, &P, &C);
+        } else {
+            gl_p2 P2 = { P.X, P.Y, P.Z };
+            gl_p2_dbl(&s, &P2);
+        }
+        gl_p1p1_to_p3(&R, &s);
+        gl_p3_store(rs, &R, (1u << cnt) - 1);
+    }
+}
+
+static void gl_ge_add_n(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n)
+{
+    gl_ge_n(r, p, q, n);
+}
+
+static void gl_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
+{
+    gl_ge_n(r, p, NULL, n);
+}
+
+/* Single verification: the two decompressions run in lanes; the [a]A + [b]B chain stays the portable
+ * one, which measured faster than running its two halves in two lanes of a vertical accumulator. */
+const tss_ed25519_ops LANES_OPS = {
+    LANES_BACKEND, gl_decode_zip215, gl_msm_split, gl_msm_scratch_size, ge25519_double_scalarmult_base_vartime,
+    gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n,
+};

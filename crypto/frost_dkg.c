@@ -176,8 +176,7 @@ static int pok_decode(ge25519_p3 *phi0, ge25519_p3 *R, sc25519 *mu, sc25519 *c,
 {
     if (pkg->n_commitments < 1 || pkg->commitment == NULL)
         return TSS_ERR_ENCODING;
-    if (frost_point_decode_fast(phi0, pkg->commitment[0].bytes) != TSS_OK ||
-        frost_point_decode_fast(R, pkg->proof_of_knowledge) != TSS_OK ||
+    if (frost_kg_point_decode_fast_x2(phi0, pkg->commitment[0].bytes, R, pkg->proof_of_knowledge) != 3u ||
         frost_scalar_decode(mu, pkg->proof_of_knowledge + 32) != TSS_OK)
         return TSS_ERR_ENCODING;
     frost_kg_pok_challenge(c, pkg->identifier.bytes, pkg->commitment[0].bytes, pkg->proof_of_knowledge);

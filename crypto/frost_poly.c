@@ -2,7 +2,9 @@
  * proof-of-knowledge challenge/check, sender index, scratch carving and culprit lists. */
 #include <string.h>
 
+#include "batch/ge25519_decode_x2.h"
 #include "batch/msm.h"
+#include "crypto/fe25519.h"
 #include "crypto/frost_internal.h"
 #include "crypto/frost_poly.h"
 
@@ -81,6 +83,33 @@ int frost_kg_exp_eval_vartime(ge25519_p3 *r, const ge25519_p3 *C, size_t t, cons
     if (ms == NULL)
         return -1;
     return msm_vartime(r, powers, C, t, ms, scratch_len - (size_t)(ms - (uint8_t *)scratch));
+}
+
+/* y < p, read from the encoding (bit 255 is the sign of x). */
+static int y_canonical(const uint8_t s[32])
+{
+    if ((s[31] & 0x7f) != 0x7f)
+        return 1;
+    for (int i = 30; i >= 1; i--)
+        if (s[i] != 0xff)
+            return 1;
+    return s[0] < 0xed;
+}
+
+/* What frost_point_decode_fast adds to a ZIP-215 decoding: canonical y, no negative zero, not the identity. */
+static int strict_ok(const ge25519_p3 *p, const uint8_t s[32])
+{
+    return y_canonical(s) && !((s[31] >> 7) && fe25519_iszero(&p->X)) && !ge25519_is_identity(p);
+}
+
+unsigned frost_kg_point_decode_fast_x2(ge25519_p3 *p0, const uint8_t s0[32], ge25519_p3 *p1, const uint8_t s1[32])
+{
+    unsigned m = ge25519_frombytes_zip215_x2(p0, s0, p1, s1);
+    if ((m & 1u) && !strict_ok(p0, s0))
+        m &= ~1u;
+    if ((m & 2u) && !strict_ok(p1, s1))
+        m &= ~2u;
+    return m;
 }
 
 int frost_kg_is_torsion_free_vartime(const ge25519_p3 *p)

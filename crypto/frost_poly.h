@@ -22,6 +22,10 @@ size_t frost_kg_exp_eval_scratch_size(size_t t);
 int frost_kg_exp_eval_vartime(ge25519_p3 *r, const ge25519_p3 *C, size_t t, const sc25519 *x,
                               void *scratch, size_t scratch_len);
 
+/* frost_point_decode_fast on two encodings at once (the two square roots interleaved, ~1.5x the speed of
+ * two calls; public data). Bit 0 set iff s0 decoded into p0, bit 1 iff s1 into p1. */
+unsigned frost_kg_point_decode_fast_x2(ge25519_p3 *p0, const uint8_t s0[32], ge25519_p3 *p1, const uint8_t s1[32]);
+
 /* 1 if p has no small-order component ([L]p is the identity), public data. */
 int frost_kg_is_torsion_free_vartime(const ge25519_p3 *p);
 

@@ -17,9 +17,13 @@ int frost_kg_commitment_decode(ge25519_p3 *out, const tss_frost_dkg_round1_packa
     uint32_t k = 0;
     if (zero_constant)
         ge25519_identity(&out[k++]);
-    for (uint32_t j = 0; j < carried; j++, k++)
-        if (frost_point_decode_fast(&out[k], pkg->commitment[j].bytes) != TSS_OK)
+    uint32_t j = 0;
+    for (; j + 1 < carried; j += 2, k += 2)
+        if (frost_kg_point_decode_fast_x2(&out[k], pkg->commitment[j].bytes, &out[k + 1],
+                                          pkg->commitment[j + 1].bytes) != 3u)
             return -1;
+    if (j < carried && frost_point_decode_fast(&out[k], pkg->commitment[j].bytes) != TSS_OK)
+        return -1;
     return 0;
 }
 

@@ -7,6 +7,8 @@
 #include "frost_keygen_fixture.h"
 #include "test_support.h"
 
+#include "crypto/frost_internal.h"
+#include "crypto/frost_poly.h"
 #include "crypto/sc25519.h"
 
 /* L, little endian: the smallest non-canonical scalar. */
@@ -704,6 +706,58 @@ static void test_mutations_and_garbage(void **state)
     encodings_free(e);
 }
 
+/* The two-at-a-time decoder the protocol steps use agrees with frost_point_decode_fast on random bytes,
+ * valid points and the special encodings (non-canonical y, negative zero, identity, off-curve). */
+static void test_decode_x2_matches(void **state)
+{
+    (void)state;
+    tv_rng rng;
+    tv_rng_seed(&rng, 0x2d2d);
+    uint8_t special[8][32];
+    memcpy(special[0], P_BYTES, 32);
+    memcpy(special[1], IDENTITY_BYTES, 32);
+    memcpy(special[2], IDENTITY_BYTES, 32);
+    special[2][31] |= 0x80;                     /* negative zero, y = 1 */
+    memcpy(special[3], P_BYTES, 32);
+    special[3][0] = 0xec;                       /* y = p - 1: x = 0 */
+    memcpy(special[4], special[3], 32);
+    special[4][31] |= 0x80;                     /* negative zero, y = -1 */
+    memcpy(special[5], OFF_CURVE_BYTES, 32);
+    memcpy(special[6], P_BYTES, 32);
+    special[6][0] = 0xee;                       /* y = p + 1 (non-canonical 1) */
+    memset(special[7], 0xff, 32);
+    int valid = 0;
+    for (int iter = 0; iter < 2000; iter++) {
+        uint8_t a[32], b[32];
+        if (iter < 64) {
+            memcpy(a, special[iter % 8], 32);
+            memcpy(b, special[(iter / 8) % 8], 32);
+        } else if (iter % 3 == 0) {
+            sc25519 k;
+            ge25519_p3 P;
+            sc25519_random(&k);
+            ge25519_scalarmult_base(&P, &k);
+            ge25519_tobytes(a, &P);
+            tv_rng_bytes(&rng, b, 32);
+        } else {
+            tv_rng_bytes(&rng, a, 32);
+            tv_rng_bytes(&rng, b, 32);
+        }
+        ge25519_p3 pa, pb, qa, qb;
+        const unsigned want = (frost_point_decode_fast(&pa, a) == TSS_OK ? 1u : 0u) |
+                              (frost_point_decode_fast(&pb, b) == TSS_OK ? 2u : 0u);
+        const unsigned got = frost_kg_point_decode_fast_x2(&qa, a, &qb, b);
+        assert_int_equal(got, want);
+        if (want & 1u) {
+            assert_true(ge25519_eq(&pa, &qa));
+            valid++;
+        }
+        if (want & 2u)
+            assert_true(ge25519_eq(&pb, &qb));
+    }
+    assert_true(valid > 500);
+}
+
 int main(void)
 {
     if (tss_init() != TSS_OK)
@@ -716,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_binary_rejections),
         cmocka_unit_test(test_json_rejections),
         cmocka_unit_test(test_mutations_and_garbage),
+        cmocka_unit_test(test_decode_x2_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,8 @@ static void setup_procs(procs *p, int n)
         for (int j = 1; j <= n; j++)
             off += snprintf(ini + off, sizeof ini - (size_t)off, "[peer.%d]\npublic_key = %s\naddress = 127.0.0.1:%u\n\n",
                             j, pk[j], p->udp[j]);
+        /* The 5-node cluster runs the threaded layout: poller, two pinned engines and the control thread. */
+        if (n == 5) off += snprintf(ini + off, sizeof ini - (size_t)off, "[cores]\npoller = 0\nverify = 1\nengines = 0, 1\n\n");
         snprintf(ini + off, sizeof ini - (size_t)off,
                  "[engine]\narena_sessions = 64\nring_capacity = 256\n\n"
                  "[timeouts]\nround_ms = 2000\nsession_ms = 20000\nretry_initial_ms = 200\n\n"

@@ -595,6 +595,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A short label for a message (hex): the text in quotes when it is printable ASCII, else the leading hex. */
+static void message_label(const char *hex, char out[24])
+{
+    size_t n = strlen(hex) / 2;
+    bool text = n > 0;
+    char buf[19];
+    size_t shown = n < 16 ? n : 16;
+    for (size_t i = 0; i < n && text; i++) {
+        unsigned v = 0;
+        text = sscanf(hex + 2 * i, "%2x", &v) == 1 && v >= 0x20 && v < 0x7f && v != '"';
+        if (i < shown)
+            buf[i] = (char)v;
+    }
+    if (text) {
+        buf[shown] = '\0';
+        snprintf(out, 24, "\"%s%s\"", buf, n > shown ? ".." : "");
+    } else {
+        snprintf(out, 24, "%.16s%s", hex, strlen(hex) > 16 ? ".." : "");
+    }
+}
+
 static int cmd_sign(const options *o)
 {
     const node *targets[MAX_NODES];
@@ -750,10 +771,11 @@ static int cmd_sign(const options *o)
                verified == o->n_messages ? "every signature verified (libsodium)"
                                          : "FAILED (the signatures shown verified)");
         printf("  group_public_key  %s\n", pk_hex);
-        for (size_t i = 0; i < json_array_size(results) && i < 3; i++)
-            printf("  %-16.16s%s  %s\n", jstr(json_array_get(results, i), "message"),
-                   strlen(jstr(json_array_get(results, i), "message")) > 16 ? "…" : " ",
-                   jstr(json_array_get(results, i), "signature"));
+        for (size_t i = 0; i < json_array_size(results) && i < 3; i++) {
+            char shown[24];
+            message_label(jstr(json_array_get(results, i), "message"), shown);
+            printf("  %-20s  %s\n", shown, jstr(json_array_get(results, i), "signature"));
+        }
         if (lat != NULL && verified > 0) {
             qsort(lat, o->n_messages, sizeof *lat, cmp_double);
             size_t n = o->n_messages;

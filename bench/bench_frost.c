@@ -8,6 +8,7 @@
 
 #include "batch/msm.h"
 #include "bench.h"
+#include "crypto/frost_internal.h"
 #include "crypto/frost_poly.h"
 #include "crypto/ge25519.h"
 #include "crypto/sc25519.h"
@@ -331,6 +332,49 @@ static void bm_aggregate(bench_state *st, void *arg)
     }
 }
 
+/* ---- decoding commitment points (canonical, not the identity): one at a time vs two interleaved ---- */
+
+#define DECODE_POINTS 256
+static uint8_t g_points[DECODE_POINTS][32];
+
+static void decode_setup(void)
+{
+    for (int i = 0; i < DECODE_POINTS; i++) {
+        sc25519 a;
+        ge25519_p3 P;
+        sc25519_random(&a);
+        ge25519_scalarmult_base(&P, &a);
+        ge25519_tobytes(g_points[i], &P);
+    }
+}
+
+static void bm_decode_single(bench_state *st, void *arg)
+{
+    (void)arg;
+    ge25519_p3 P;
+    while (bench_keep_running(st))
+        for (int i = 0; i < DECODE_POINTS; i++) {
+            if (frost_point_decode_fast(&P, g_points[i]) != TSS_OK)
+                bench_skip(st, "decode failed");
+            bench_do_not_optimize(&P);
+        }
+    bench_set_items(st, bench_iterations(st) * DECODE_POINTS);
+}
+
+static void bm_decode_x2(bench_state *st, void *arg)
+{
+    (void)arg;
+    ge25519_p3 P, Q;
+    while (bench_keep_running(st))
+        for (int i = 0; i < DECODE_POINTS; i += 2) {
+            if (frost_kg_point_decode_fast_x2(&P, g_points[i], &Q, g_points[i + 1]) != 3u)
+                bench_skip(st, "decode failed");
+            bench_do_not_optimize(&P);
+            bench_do_not_optimize(&Q);
+        }
+    bench_set_items(st, bench_iterations(st) * DECODE_POINTS);
+}
+
 /* ---- baseline ---- */
 
 static uint8_t g_pk[32], g_sig[64], g_msg[64];
@@ -376,6 +420,9 @@ int main(int argc, char **argv)
 
     char names[3][3][64];
     bench_register("verify/libsodium", bm_sodium_verify, NULL, 0);
+    decode_setup();
+    bench_register("point_decode/single", bm_decode_single, NULL, 0);
+    bench_register("point_decode/x2", bm_decode_x2, NULL, 0);
     for (int c = 0; c < (big ? 3 : 2); c++) {
         const char *what[3] = { "part1", "part2", "part3" };
         bench_fn fns[3] = { bm_part1, bm_part2, bm_part3 };
@@ -427,6 +474,10 @@ int main(int argc, char **argv)
                              "vss_eval_all/horner/667-of-1000", "vss_eval_all/msm/667-of-1000" };
     for (int k = 0; k < 4; k++)
         print_vs_sodium(evals[k], base, bench_result_ns_per_item(evals[k]), -1);
+    printf("\nCommitment point decoding (DKG part 2 and 3), per point:\n");
+    print_vs_sodium("point_decode/single", base, bench_result_ns_per_item("point_decode/single"), -1);
+    print_vs_sodium("point_decode/x2", base, bench_result_ns_per_item("point_decode/x2"), -1);
+    bench_print_ratio("point_decode/x2", "point_decode/single");
     bench_print_ratio(evals[0], evals[1]);
     bench_print_ratio(evals[2], evals[3]);
     return rc;

@@ -80,30 +80,20 @@ int cli_load_signature_share(tss_frost_signature_share *s, const char *path);
 int cli_load_signing_package(tss_frost_signing_package *pkg, const char *path);
 void cli_free_signing_package(tss_frost_signing_package *pkg);
 
-/* ---- DKG packages as JSON (same field conventions as tss/frost.h) ----
- *   round 1:        {"version":1,"identifier":ID,"commitment":[H,...],"proof_of_knowledge":H}
- *   round 2:        {"version":1,"sender":ID,"recipient":ID,"signing_share":H}              SECRET
- *   part-1 secret:  {"version":1,"type":"dkg_round1_secret","identifier":ID,"min_signers":t,
- *                    "max_signers":n,"coefficients":[H,...]}                                    SECRET
- *   part-2 secret:  {"version":1,"type":"dkg_round2_secret","identifier":ID,"min_signers":t,
- *                    "max_signers":n,"commitment":[H,...],"signing_share":H}                   SECRET
- * The *_json writers return a malloc'd string (free with cli_free_text). */
+/* ---- DKG packages as JSON (tss/frost_keygen.h's codec; files named on failure) ----
+ * The writers return a malloc'd string (free with cli_free_text), NULL on failure. */
 
 char *cli_round1_to_json(size_t *len, const tss_frost_dkg_round1_package *p);
-char *cli_round2_to_json(size_t *len, const tss_frost_dkg_round2_package *p);
-char *cli_secret1_to_json(size_t *len, const tss_frost_identifier *id, uint32_t t, uint32_t n,
-                          const tss_frost_scalar *coefficients);
-char *cli_secret2_to_json(size_t *len, const tss_frost_dkg_secret_package *sp);
+char *cli_round2_to_json(size_t *len, const tss_frost_dkg_round2_package *p);   /* SECRET */
+char *cli_secret_to_json(size_t *len, const tss_frost_dkg_secret_package *sp);  /* SECRET */
 
 /* Round-1 package: p's storage (commitment) is malloc'd; release with cli_free_round1. */
 int cli_load_round1(tss_frost_dkg_round1_package *p, const char *path);
 void cli_free_round1(tss_frost_dkg_round1_package *p);
 int cli_load_round2(tss_frost_dkg_round2_package *p, const char *path);
-/* Part-1 secret: restores the secret package (storage malloc'd, capacity t) as part 1 left it. */
-int cli_load_secret1(tss_frost_dkg_secret_package *sp, const char *path);
-/* Part-2 secret: restores the secret package as part 2 left it. */
-int cli_load_secret2(tss_frost_dkg_secret_package *sp, const char *path);
-/* Wipes and frees a secret package's storage. */
+/* A secret package whose "type" must be `type` ("dkg_round1_secret" / "dkg_round2_secret"); storage
+ * malloc'd: release with cli_free_secret (which wipes it). */
+int cli_load_secret(tss_frost_dkg_secret_package *sp, const char *path, const char *type);
 void cli_free_secret(tss_frost_dkg_secret_package *sp);
 
 /* ---- subcommands ---- */

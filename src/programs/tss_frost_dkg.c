@@ -68,7 +68,7 @@ static int part1(int argc, char **argv)
              tss_frost_dkg_part1(&sp, &pkg, &id, n, t) != TSS_OK)
         rc = cli_error(CLI_FAIL, "dkg part1 failed");
     if (rc == CLI_OK) {
-        secret_json = cli_secret1_to_json(&secret_len, &id, t, n, sp.coefficients);
+        secret_json = cli_secret_to_json(&secret_len, &sp);
         public_json = cli_round1_to_json(&public_len, &pkg);
         tss_frost_dkg_secret_package_clear(&sp);
         if (secret_json == NULL || public_json == NULL)
@@ -160,7 +160,7 @@ static int part2(int argc, char **argv)
     char **names = NULL;
     size_t n1 = 0, n_culprits = 0, scratch_len = 0;
     void *scratch = NULL;
-    if ((rc = cli_load_secret1(&sp, o.value[OPT_SECRET])) != CLI_OK)
+    if ((rc = cli_load_secret(&sp, o.value[OPT_SECRET], "dkg_round1_secret")) != CLI_OK)
         return rc;
     rc = load_round1_set(&r1, &names, &n1, o.list[OPT_ROUND1], o.n_list[OPT_ROUND1], &sp);
     if (rc == CLI_OK)
@@ -197,7 +197,7 @@ static int part2(int argc, char **argv)
     }
     if (rc == CLI_OK) {
         size_t len;
-        char *json = cli_secret2_to_json(&len, &sp);
+        char *json = cli_secret_to_json(&len, &sp);
         rc = json == NULL ? cli_error(CLI_FAIL, "out of memory")
                           : cli_write_text(o.value[OPT_SECRET_OUT], json, len, 1, force);
         cli_free_text(json, len);
@@ -239,7 +239,7 @@ static int part3(int argc, char **argv)
     size_t n1 = 0, n2 = (size_t)o.n_list[OPT_ROUND2], n_culprits = 0, scratch_len = 0;
     void *scratch = NULL;
     char idbuf[65], idbuf2[65];
-    if ((rc = cli_load_secret2(&sp, o.value[OPT_SECRET])) != CLI_OK)
+    if ((rc = cli_load_secret(&sp, o.value[OPT_SECRET], "dkg_round2_secret")) != CLI_OK)
         return rc;
     rc = load_round1_set(&r1, &names, &n1, o.list[OPT_ROUND1], o.n_list[OPT_ROUND1], &sp);
     if (rc == CLI_OK)

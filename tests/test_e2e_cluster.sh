@@ -156,4 +156,9 @@ grep -q "node 3 (missing)" "$DIR/partial2.err" || { cat "$DIR/partial2.err"; fai
 step "cluster down"
 "$TSSCTL" cluster down --dir "$C"
 for k in 1 2 3 4 5; do [ ! -e "$C/node$k.pid" ] || fail "node $k pid file left"; done
+grep -q "stopped" "$C/node1.log" || fail "node 1 did not log a clean stop"
+# Sanitizer builds: a daemon's report (the SIGKILLed node 5 leaves none) fails the test.
+if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$C"/node*.log; then
+  fail "sanitizer report in a node log"
+fi
 echo "PASS in $((SECONDS - T0)) s"

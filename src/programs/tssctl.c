@@ -62,6 +62,7 @@ typedef struct options {
     uint16_t skip[TSS_API_MAX_PARTICIPANTS]; /* drills: participants the request is not sent to */
     size_t n_skip;
     bool prehash;
+    bool sequential; /* sign: one session at a time */
     char **messages; /* hex */
     size_t n_messages;
 } options;
@@ -93,7 +94,7 @@ static void usage(FILE *out)
             "  keys [--key ID]                       keys on every node, checked for agreement\n"
             "  dkg --threshold T [--participants L]  run a DKG (default participants: every node)\n"
             "  sign --key ID --message HEX|--text S  sign (repeat --message/--text for a batch)\n"
-            "       [--signers L] [--prehash]\n"
+            "       [--signers L] [--prehash] [--sequential: one session at a time, for unloaded latency]\n"
             "  tssctl cluster up|down|start K|kill K|status|init --dir DIR   a local cluster of tssd on loopback\n"
             "       (see tssctl cluster --help)\n"
             "COMMON OPTIONS:\n"
@@ -688,6 +689,12 @@ static int cmd_sign(const options *o)
     uint64_t base = o->have_session ? o->session_id : random_session_id();
     double started = now_s();
     bool ok = true;
+    char what[64];
+    snprintf(what, sizeof what, "sign %zu message%s with %s", o->n_messages, o->n_messages == 1 ? "" : "s",
+             key_hex);
+    /* --sequential: each session is awaited before the next starts (unloaded latency); one line of progress. */
+    options quiet_o = *o;
+    quiet_o.quiet = true;
     for (size_t m = 0; m < o->n_messages && ok; m++) {
         char id[17];
         ts[m].session_id = base + m;
@@ -699,15 +706,21 @@ static int cmd_sign(const options *o)
             json_object_set_new(body, "signers", indices_json(signers, n_signers));
         ok = start_everywhere("/v1/sign", body, targets, n_targets);
         json_decref(body);
+        if (ok && o->sequential) {
+            ok = poll_sessions(&quiet_o, what, &ts[m], 1, targets, n_targets, now_s());
+            for (size_t t = 0; t < n_targets && ok; t++)
+                ok = strcmp(jstr(ts[m].state[t], "state"), "done") == 0;
+        }
     }
-    if (!ok) {
+    if (!ok && !o->sequential) {
         free_tracked(ts, o->n_messages, n_targets);
         return EXIT_OPERATION;
     }
-    char what[64];
-    snprintf(what, sizeof what, "sign %zu message%s with %s", o->n_messages, o->n_messages == 1 ? "" : "s",
-             key_hex);
-    ok = poll_sessions(o, what, ts, o->n_messages, targets, n_targets, started);
+    if (!o->sequential)
+        ok = poll_sessions(o, what, ts, o->n_messages, targets, n_targets, started);
+    else if (!o->quiet)
+        fprintf(stderr, "%s one at a time: %s after %.1f s\n", what, ok ? "done" : "stopped at a failure",
+                now_s() - started);
     double elapsed = now_s() - started;
 
     double *lat = calloc(o->n_messages, sizeof *lat);
@@ -834,7 +847,7 @@ int main(int argc, char **argv)
         return EXIT_OPERATION;
     }
     enum { O_CLUSTER = 256, O_CONFIG, O_NODE, O_TOKEN, O_TIMEOUT, O_JSON, O_QUIET, O_SESSION, O_KEY, O_THRESHOLD,
-           O_PARTS, O_SIGNERS, O_PREHASH, O_MESSAGE, O_TEXT, O_HELP, O_SKIP };
+           O_PARTS, O_SIGNERS, O_PREHASH, O_MESSAGE, O_TEXT, O_HELP, O_SKIP, O_SEQUENTIAL };
     static const struct option longopts[] = {
         {"cluster", required_argument, NULL, O_CLUSTER}, {"config", required_argument, NULL, O_CONFIG},
         {"node", required_argument, NULL, O_NODE},       {"token-file", required_argument, NULL, O_TOKEN},
@@ -844,7 +857,7 @@ int main(int argc, char **argv)
         {"participants", required_argument, NULL, O_PARTS}, {"signers", required_argument, NULL, O_SIGNERS},
         {"prehash", no_argument, NULL, O_PREHASH},       {"message", required_argument, NULL, O_MESSAGE},
         {"text", required_argument, NULL, O_TEXT},       {"help", no_argument, NULL, O_HELP},
-        {"skip", required_argument, NULL, O_SKIP},
+        {"skip", required_argument, NULL, O_SKIP},       {"sequential", no_argument, NULL, O_SEQUENTIAL},
         {NULL, 0, NULL, 0}};
     int c;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -905,6 +918,7 @@ int main(int argc, char **argv)
                 rc = EXIT_USAGE;
             break;
         case O_PREHASH: o.prehash = true; break;
+        case O_SEQUENTIAL: o.sequential = true; break;
         case O_MESSAGE: rc = add_message(&o, optarg); break;
         case O_TEXT: {
             size_t n = strlen(optarg);

@@ -7,6 +7,7 @@
  * Both take "half" terms (scalars < 2^128) whose upper windows are skipped, and the base point term is
  * folded into the doubling chain with the precomputed width-8 table of odd multiples of B. */
 #include "batch/msm.h"
+#include "crypto/ed25519_backend.h"
 #include "crypto/fe25519.h"
 
 #include <stdint.h>
@@ -498,6 +499,12 @@ int msm_vartime_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, c
 int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                           size_t n, void *scratch, size_t scratch_len)
 {
+    /* the selected vector backend (TSS_BACKEND, else the fastest here) when its scratch fits; public data
+     * only, as everywhere in this file */
+    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
+    if (ops->id != TSS_BACKEND_REF && n > 0 && n <= MSM_TERMS_MAX && scratch_len >= ops->msm_scratch_size(n)) {
+        return ops->msm_split(r, b, scalars, points, NULL, n, 0, scratch, scratch_len);
+    }
     const msm_terms t = { scalars, points, NULL, n, 0 };
     return dispatch(r, b, &t, n < MSM_PIPPENGER_THRESHOLD, scratch, scratch_len);
 }

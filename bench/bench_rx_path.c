@@ -3,7 +3,10 @@
  * with the signature check done by the verify stage (batch verification) or one envelope at a time
  * (wire_verify), side by side, for 100-byte and 1 KB payloads. Envelopes come from 8 senders and
  * sit in dp_pkt buffers as the socket backend delivers them; every one is valid and fresh (the
- * validator is reset, untimed, between passes over the corpus). */
+ * validator is reset, untimed, between passes over the corpus).
+ * The batch-64 and single paths also run once per verification backend this CPU supports (named
+ * .../<backend>; each run sets TSS_BACKEND, which the verifiers read per call), and the envelope rates per
+ * backend are printed at the end. TSS_RX_BACKENDS=ref,avx512y (a comma list) limits that set. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include <sodium.h>
 
 #include "bench.h"
+#include "crypto/cpu.h"
 #include "dataplane/pkt.h"
 #include "dataplane/wire.h"
 #include "src/validator.h"
@@ -160,11 +164,17 @@ typedef struct mode {
     corpus *c;
     uint32_t max_batch;          /* 0 = single verification */
     void (*pass)(path *p);
+    const char *backend;         /* TSS_BACKEND for this run; NULL = as the environment says */
 } mode;
 
 static void bm_rx(bench_state *st, void *arg)
 {
     const mode *m = arg;
+    const char *env = getenv("TSS_BACKEND");
+    char saved[32] = "";
+    const int had = env != NULL && strlen(env) < sizeof saved;
+    if (had) strcpy(saved, env);
+    if (m->backend && setenv("TSS_BACKEND", m->backend, 1) != 0) bench_skip(st, "setenv failed");
     path p;
     path_init(&p, m->c, m->max_batch);
     while (bench_keep_running(st)) {
@@ -180,7 +190,33 @@ static void bm_rx(bench_state *st, void *arg)
     }
     bench_set_items(st, bench_iterations(st) * CORPUS);
     path_free(&p);
+    if (m->backend) {
+        if (had) {
+            setenv("TSS_BACKEND", saved, 1);
+        } else {
+            unsetenv("TSS_BACKEND");
+        }
+    }
 }
+
+/* 1 if backend b is in the TSS_RX_BACKENDS comma list (every backend when the variable is unset) */
+static int backend_wanted(tss_backend b)
+{
+    const char *list = getenv("TSS_RX_BACKENDS"), *name = tss_backend_name(b);
+    if (!list) return 1;
+    const size_t len = strlen(name);
+    for (const char *q = list; *q;) {
+        const char *e = strchr(q, ',');
+        const size_t n = e ? (size_t)(e - q) : strlen(q);
+        if (n == len && strncmp(q, name, len) == 0) return 1;
+        if (!e) break;
+        q = e + 1;
+    }
+    return 0;
+}
+
+#define N_RX_BACKENDS 4
+#define N_RX_KINDS 4
 
 int main(int argc, char **argv)
 {
@@ -188,9 +224,10 @@ int main(int argc, char **argv)
     corpus_build(&g_small, 100);
     corpus_build(&g_large, 1024);
     static mode modes[] = {
-        {&g_small, 64, pass_batch},   {&g_small, 0, pass_single}, {&g_large, 64, pass_batch},
-        {&g_large, 0, pass_single},   {&g_small, 16, pass_batch}, {&g_small, 256, pass_batch},
-        {&g_small, 0, pass_no_verify}, {&g_large, 0, pass_no_verify},
+        {&g_small, 64, pass_batch, NULL},     {&g_small, 0, pass_single, NULL},
+        {&g_large, 64, pass_batch, NULL},     {&g_large, 0, pass_single, NULL},
+        {&g_small, 16, pass_batch, NULL},     {&g_small, 256, pass_batch, NULL},
+        {&g_small, 0, pass_no_verify, NULL},  {&g_large, 0, pass_no_verify, NULL},
     };
     bench_register("rx_path/100B/batch64", bm_rx, &modes[0], 0);
     bench_register("rx_path/100B/single", bm_rx, &modes[1], 0);
@@ -200,6 +237,22 @@ int main(int argc, char **argv)
     bench_register("rx_path/100B/batch256", bm_rx, &modes[5], 0);
     bench_register("rx_path/100B/decode+validate_only", bm_rx, &modes[6], 0);
     bench_register("rx_path/1KB/decode+validate_only", bm_rx, &modes[7], 0);
+    static const tss_backend backends[N_RX_BACKENDS] = { TSS_BACKEND_REF, TSS_BACKEND_AVX2, TSS_BACKEND_AVX512Y,
+                                                         TSS_BACKEND_AVX512Z };
+    static const char *kinds[N_RX_KINDS] = { "100B/batch64", "100B/single", "1KB/batch64", "1KB/single" };
+    static mode per_backend[N_RX_BACKENDS][N_RX_KINDS];
+    static char bnames[N_RX_BACKENDS][N_RX_KINDS][64];
+    int brun[N_RX_BACKENDS];
+    for (int b = 0; b < N_RX_BACKENDS; b++) {
+        brun[b] = tss_backend_supported(backends[b]) && backend_wanted(backends[b]);
+        if (!brun[b]) continue;
+        for (int k = 0; k < N_RX_KINDS; k++) {
+            per_backend[b][k] = modes[k];
+            per_backend[b][k].backend = tss_backend_name(backends[b]);
+            snprintf(bnames[b][k], sizeof bnames[b][k], "rx_path/%s/%s", kinds[k], tss_backend_name(backends[b]));
+            bench_register(bnames[b][k], bm_rx, &per_backend[b][k], 0);
+        }
+    }
     int rc = bench_run(&argc, argv);
     bench_print_ratio("rx_path/100B/batch64", "rx_path/100B/single");
     bench_print_ratio("rx_path/1KB/batch64", "rx_path/1KB/single");
@@ -209,6 +262,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         double ns = bench_result_ns_per_item(names[i]);
         if (ns > 0) printf("%s: %.0f envelopes/s on one core\n", names[i], 1e9 / ns);
+    }
+    printf("verify stage per backend (envelopes/s on one core, decode + verify + validate):\n");
+    for (int b = 0; b < N_RX_BACKENDS; b++) {
+        if (!brun[b]) continue;
+        for (int k = 0; k < N_RX_KINDS; k++) {
+            const double ns = bench_result_ns_per_item(bnames[b][k]);
+            if (ns > 0) printf("  %-8s %-14s %9.0f envelopes/s\n", tss_backend_name(backends[b]), kinds[k], 1e9 / ns);
+        }
     }
     free(g_small.pool_mem);
     free(g_large.pool_mem);

@@ -33,5 +33,11 @@ tss_backend tss_backend_resolve(tss_backend requested);
 /* "ref", "avx2", "avx512" (the preferred IFMA width), "avx512y", "avx512z"; 0 on success, -1 unknown. */
 int tss_backend_parse(const char *name, tss_backend *out);
 const char *tss_backend_name(tss_backend b);
+/* For a configuration value (e.g. an [engine] backend = auto|ref|avx2|avx512|avx512y|avx512z field): the
+ * backend to pass to tss_ed25519_verify_backend / tss_ed25519_verify_batch_scratch_backend. NULL, "" and
+ * "auto" give TSS_BACKEND_AUTO (the TSS_BACKEND environment variable, else the fastest here, per call); a
+ * named backend this CPU cannot run gives the fastest supported one; an unknown name gives
+ * TSS_BACKEND_COUNT, which the caller must reject as a configuration error. */
+tss_backend tss_backend_select(const char *name);
 
 #endif

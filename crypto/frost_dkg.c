@@ -318,14 +318,14 @@ int frost_kg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_packag
     sc25519 x, f;
     for (size_t k = 0; k < n_round1; k++) {
         (void)frost_identifier_scalar(&x, &round1[k].identifier);
-        frost_poly_eval(&f, coeffs, t, &x);
+        frost_kg_poly_eval(&f, coeffs, t, &x);
         round2_out[k].version = TSS_FROST_VERSION;
         round2_out[k].sender = sp->identifier;
         round2_out[k].recipient = round1[k].identifier;
         sc25519_to_bytes(round2_out[k].signing_share.bytes, &f);
     }
     (void)frost_identifier_scalar(&x, &sp->identifier);
-    frost_poly_eval(&f, coeffs, t, &x);
+    frost_kg_poly_eval(&f, coeffs, t, &x);
     sc25519_to_bytes(sp->own_share.bytes, &f);
     sodium_memzero(&f, sizeof f);
     sodium_memzero(coeffs, (size_t)t * sizeof(sc25519));
@@ -411,7 +411,7 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
         memset(&own, 0, sizeof own);
         own.n_commitments = sp->n_commitments;
         own.commitment = sp->commitment;
-        if (frost_kg_commitment_decode(Cj, &own, t, refresh) != 0)
+        if (frost_kg_commitment_decode(NULL, Cj, &own, t, refresh) != 0)
             return TSS_ERR_STATE;
     }
     sc25519 own_share;
@@ -431,6 +431,7 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
     v.own_commitment = C;
     v.own_share = &own_share;
     (void)frost_identifier_scalar(&v.x, &sp->identifier);
+    v.ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
     v.C = C;
     v.Cj = Cj;
     v.flags = flags;
@@ -458,7 +459,7 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
         all[a].id = sp->identifier;
         all[a++].idx = 0;
     }
-    rc = frost_kg_fill_verifying_shares(pkp, all, n, C, t, refresh ? old_pkp : NULL, eval, eval_len);
+    rc = frost_kg_fill_verifying_shares(v.ops, pkp, all, n, C, t, refresh ? old_pkp : NULL, eval, eval_len);
     if (rc != TSS_OK) {
         sodium_memzero(&v.share, sizeof v.share);
         return rc;

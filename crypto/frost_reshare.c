@@ -84,7 +84,7 @@ int tss_frost_reshare_deal(tss_frost_dkg_round1_package *pkg, tss_frost_dkg_roun
     memset(pkg->proof_of_knowledge, 0, sizeof pkg->proof_of_knowledge);
     for (uint32_t k = 0; k < n_new; k++) {
         (void)frost_identifier_scalar(&x, &new_ids[k]);
-        frost_poly_eval(&f, coeffs, t_new, &x);
+        frost_kg_poly_eval(&f, coeffs, t_new, &x);
         round2_out[k].version = TSS_FROST_VERSION;
         round2_out[k].sender = kp->identifier;
         round2_out[k].recipient = new_ids[k];
@@ -197,6 +197,7 @@ int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_pac
     v.m = m;
     v.t = t_new;
     (void)frost_identifier_scalar(&v.x, id);
+    v.ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
     v.C = C;
     v.Cj = Cj;
     v.flags = flags;
@@ -217,7 +218,7 @@ int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_pac
                                       n_culprits);
     }
 
-    rc = frost_kg_fill_verifying_shares(pkp, idxN, n_new, C, t_new, NULL, eval, eval_len);
+    rc = frost_kg_fill_verifying_shares(v.ops, pkp, idxN, n_new, C, t_new, NULL, eval, eval_len);
     if (rc != TSS_OK) {
         sodium_memzero(&v.share, sizeof v.share);
         return rc;

@@ -8,8 +8,8 @@
 
 enum { FLAG_OK = 0, FLAG_BAD = 1 };
 
-int frost_kg_commitment_decode(ge25519_p3 *out, const tss_frost_dkg_round1_package *pkg, uint32_t t,
-                               int zero_constant)
+int frost_kg_commitment_decode(const tss_ed25519_ops *ops, ge25519_p3 *out, const tss_frost_dkg_round1_package *pkg,
+                               uint32_t t, int zero_constant)
 {
     const uint32_t carried = zero_constant ? t - 1 : t;
     if (pkg->n_commitments != carried || (carried > 0 && pkg->commitment == NULL))
@@ -17,6 +17,8 @@ int frost_kg_commitment_decode(ge25519_p3 *out, const tss_frost_dkg_round1_packa
     uint32_t k = 0;
     if (zero_constant)
         ge25519_identity(&out[k++]);
+    if (ops != NULL)
+        return frost_kg_points_decode_vartime(ops, &out[k], pkg->commitment, carried);
     uint32_t j = 0;
     for (; j + 1 < carried; j += 2, k += 2)
         if (frost_kg_point_decode_fast_x2(&out[k], pkg->commitment[j].bytes, &out[k + 1],
@@ -35,7 +37,7 @@ static int sender_share_ok(frost_kg_vss *v, size_t k, int *scratch_err)
     const tss_frost_dkg_round2_package *p2 = &v->round2[v->idx2[k].idx];
     sc25519 s;
     ge25519_p3 lhs, rhs;
-    if (frost_kg_commitment_decode(v->Cj, p1, v->t, v->zero_constant) != 0)
+    if (frost_kg_commitment_decode(v->ops, v->Cj, p1, v->t, v->zero_constant) != 0)
         return 0;
     if (frost_scalar_decode(&s, p2->signing_share.bytes) != TSS_OK)
         return 0;
@@ -83,7 +85,7 @@ int frost_kg_vss_combine(frost_kg_vss *v, tss_frost_identifier *culprits, size_t
         const tss_frost_dkg_round2_package *p2 = &v->round2[v->idx2[k].idx];
         sc25519 s;
         v->flags[k] = FLAG_OK;
-        if (frost_kg_commitment_decode(v->Cj, p1, t, v->zero_constant) != 0 ||
+        if (frost_kg_commitment_decode(v->ops, v->Cj, p1, t, v->zero_constant) != 0 ||
             frost_scalar_decode(&s, p2->signing_share.bytes) != TSS_OK) {
             v->flags[k] = FLAG_BAD;
             malformed = 1;
@@ -145,11 +147,46 @@ int frost_kg_vss_combine(frost_kg_vss *v, tss_frost_identifier *culprits, size_t
     return TSS_OK;
 }
 
-int frost_kg_fill_verifying_shares(tss_frost_public_key_package *pkp, const frost_kg_index *ids, size_t n,
+typedef struct fill_ctx {
+    tss_frost_public_key_package *pkp;
+    const frost_kg_index *ids;
+    const tss_frost_public_key_package *old_pkp;
+    int rc;
+} fill_ctx;
+
+/* Stores Y (plus the old verifying share for refresh) as participant k's verifying share. */
+static void fill_emit(void *ctx, size_t k, const ge25519_p3 *Y)
+{
+    fill_ctx *f = ctx;
+    ge25519_p3 sum = *Y;
+    if (f->old_pkp != NULL) {
+        tss_frost_verifying_share old;
+        ge25519_p3 O;
+        if (tss_frost_public_key_package_find(&old, f->old_pkp, &f->ids[k].id) != TSS_OK) {
+            f->rc = TSS_ERR_NOT_FOUND;
+            return;
+        }
+        if (frost_point_decode_fast(&O, old.bytes) != TSS_OK) {
+            f->rc = TSS_ERR_ENCODING;
+            return;
+        }
+        ge25519_add(&sum, &sum, &O);
+    }
+    f->pkp->shares[k].identifier = f->ids[k].id;
+    ge25519_tobytes(f->pkp->shares[k].verifying_share.bytes, &sum);
+}
+
+int frost_kg_fill_verifying_shares(const tss_ed25519_ops *ops, tss_frost_public_key_package *pkp,
+                                   const frost_kg_index *ids, size_t n,
                                    const ge25519_p3 *C, uint32_t t, const tss_frost_public_key_package *old_pkp,
                                    void *eval_scratch, size_t eval_scratch_len)
 {
-    for (size_t k = 0; k < n; k++) {
+    fill_ctx f = { pkp, ids, old_pkp, TSS_OK };
+    const int all = frost_kg_exp_eval_all_vartime(ops != NULL ? ops : &tss_ed25519_ops_ref, C, t, &ids[0].id,
+                                                  sizeof *ids, n, fill_emit, &f, eval_scratch, eval_scratch_len);
+    if (all < 0)
+        return TSS_ERR_CAPACITY;
+    for (size_t k = 0; !all && k < n && f.rc == TSS_OK; k++) {
         sc25519 x;
         ge25519_p3 Y;
         int rc = frost_identifier_scalar(&x, &ids[k].id);
@@ -157,18 +194,10 @@ int frost_kg_fill_verifying_shares(tss_frost_public_key_package *pkp, const fros
             return rc;
         if (frost_kg_exp_eval_vartime(&Y, C, t, &x, eval_scratch, eval_scratch_len) != 0)
             return TSS_ERR_CAPACITY;
-        if (old_pkp != NULL) {
-            tss_frost_verifying_share old;
-            ge25519_p3 O;
-            if (tss_frost_public_key_package_find(&old, old_pkp, &ids[k].id) != TSS_OK)
-                return TSS_ERR_NOT_FOUND;
-            if (frost_point_decode_fast(&O, old.bytes) != TSS_OK)
-                return TSS_ERR_ENCODING;
-            ge25519_add(&Y, &Y, &O);
-        }
-        pkp->shares[k].identifier = ids[k].id;
-        ge25519_tobytes(pkp->shares[k].verifying_share.bytes, &Y);
+        fill_emit(&f, k, &Y);
     }
+    if (f.rc != TSS_OK)
+        return f.rc;
     pkp->version = TSS_FROST_VERSION;
     pkp->max_signers = (uint32_t)n;
     return TSS_OK;

@@ -19,6 +19,7 @@ typedef struct frost_kg_vss {
     const ge25519_p3 *own_commitment;     /* t points (constant included), or NULL */
     const sc25519 *own_share;             /* or NULL */
     sc25519 x;                            /* the recipient's identifier */
+    const tss_ed25519_ops *ops;           /* backend for decoding commitments (NULL: portable) */
     /* workspace: t points each, m flags, exp-eval scratch */
     ge25519_p3 *C, *Cj;
     uint8_t *flags;
@@ -29,9 +30,10 @@ typedef struct frost_kg_vss {
     ge25519_p3 Y;                         /* [share]B */
 } frost_kg_vss;
 
-/* Decodes a sender's commitment into t points (identity first if zero_constant). 0 or -1. */
-int frost_kg_commitment_decode(ge25519_p3 *out, const tss_frost_dkg_round1_package *pkg, uint32_t t,
-                               int zero_constant);
+/* Decodes a sender's commitment into t points (identity first if zero_constant), through ops' batched
+ * decompression (NULL: the portable two-at-a-time decoder; same results). 0 or -1. */
+int frost_kg_commitment_decode(const tss_ed25519_ops *ops, ge25519_p3 *out, const tss_frost_dkg_round1_package *pkg,
+                               uint32_t t, int zero_constant);
 
 /* TSS_OK, TSS_ERR_CULPRIT (culprits named, ascending), TSS_ERR_VERIFY (aggregate check failed with no
  * sender to blame), TSS_ERR_CAPACITY (eval scratch). */
@@ -40,8 +42,11 @@ int frost_kg_vss_combine(frost_kg_vss *v, tss_frost_identifier *culprits, size_t
 
 /* Writes pkp's shares for the sorted identifiers ids[0..n): Y_x = base_x + sum_k [x^k] C[k], where base_x is
  * the old verifying share (refresh; old_pkp non-NULL, looked up by identifier) or nothing. Sets max_signers,
- * min_signers, version; the caller sets the verifying key. */
-int frost_kg_fill_verifying_shares(tss_frost_public_key_package *pkp, const frost_kg_index *ids, size_t n,
+ * min_signers, version; the caller sets the verifying key. Small consecutive identifiers go through
+ * frost_kg_exp_eval_all_vartime with ops (NULL: the portable table), others one Horner evaluation each;
+ * the eval scratch is frost_kg_exp_eval_scratch_size(t) bytes. */
+int frost_kg_fill_verifying_shares(const tss_ed25519_ops *ops, tss_frost_public_key_package *pkp,
+                                   const frost_kg_index *ids, size_t n,
                                    const ge25519_p3 *C, uint32_t t, const tss_frost_public_key_package *old_pkp,
                                    void *eval_scratch, size_t eval_scratch_len);
 

@@ -344,6 +344,36 @@ void ge25519_cached_select(ge25519_cached *r, const ge25519_cached table[8], int
     fe25519_cmov(&r->T2d, &neg_t2d, negative);
 }
 
+/* r = [digit] row[0] with row[j] = [j + 1] row[0], digit in [-8, 8]; constant time in digit.
+ * One masked pass over the row (OR of entry & mask) instead of eight read-modify-write cmovs. */
+void ge25519_precomp_select(ge25519_precomp *r, const ge25519_precomp row[8], int8_t digit)
+{
+    const unsigned int negative = (unsigned int)((uint8_t)digit >> 7);
+    const uint8_t abs = (uint8_t)(digit - (int8_t)(((-(int)negative) & digit) * 2));
+    uint64_t yp[5] = { 0 }, ym[5] = { 0 }, xy[5] = { 0 };
+    for (unsigned int j = 0; j < 8; j++) {
+        const uint64_t mask = (uint64_t)0 - (uint64_t)ct_eq_u8(abs, (uint8_t)(j + 1));
+        for (int k = 0; k < 5; k++) {
+            yp[k] |= row[j].yplusx.v[k] & mask;
+            ym[k] |= row[j].yminusx.v[k] & mask;
+            xy[k] |= row[j].xy2d.v[k] & mask;
+        }
+    }
+    const uint64_t none = (uint64_t)ct_eq_u8(abs, 0);   /* digit 0: the identity (1, 1, 0) */
+    yp[0] |= none;
+    ym[0] |= none;
+    for (int k = 0; k < 5; k++) {
+        r->yplusx.v[k] = yp[k];
+        r->yminusx.v[k] = ym[k];
+        r->xy2d.v[k] = xy[k];
+    }
+    /* -(x, y) = (-x, y): swap y+x and y-x, negate 2dxy */
+    fe25519 neg_xy2d;
+    fe25519_cswap(&r->yplusx, &r->yminusx, negative);
+    fe25519_neg(&neg_xy2d, &r->xy2d);
+    fe25519_cmov(&r->xy2d, &neg_xy2d, negative);
+}
+
 void ge25519_scalar_to_radix16(int8_t e[64], const sc25519 *a)
 {
     for (int i = 0; i < 32; i++) {
@@ -405,33 +435,10 @@ void ge25519_scalarmult(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *p)
 
 /* ---- variable-time multiplication (public scalars and points only) ---- */
 
+/* One wNAF recoding for the whole library: sc25519_wnaf_vartime (same contract for 2 <= w <= 8). */
 void ge25519_wnaf_vartime(int8_t naf[256], const sc25519 *a, unsigned int w)
 {
-    const uint64_t x[5] = { a->v[0], a->v[1], a->v[2], a->v[3], 0 };
-    const uint64_t width = (uint64_t)1 << w, window_mask = width - 1;
-    uint64_t carry = 0;
-    memset(naf, 0, 256);
-    unsigned int pos = 0;
-    while (pos < 256) {
-        const unsigned int idx = pos / 64, bit = pos % 64;
-        uint64_t bits = x[idx] >> bit;
-        if (bit > 64 - w) {
-            bits |= x[idx + 1] << (64 - bit);
-        }
-        const uint64_t window = carry + (bits & window_mask);
-        if ((window & 1) == 0) {
-            pos += 1;
-            continue;
-        }
-        if (window < width / 2) {
-            carry = 0;
-            naf[pos] = (int8_t)window;
-        } else {
-            carry = 1;
-            naf[pos] = (int8_t)((int64_t)window - (int64_t)width);
-        }
-        pos += w;
-    }
+    sc25519_wnaf_vartime(naf, a, w);
 }
 
 /* table[i] = [2i + 1]p for i < n */
@@ -446,40 +453,4 @@ void ge25519_odd_multiples_cached(ge25519_cached *table, size_t n, const ge25519
         ge25519_p1p1_to_p3(&u, &t);
         ge25519_p3_to_cached(&table[i], &u);
     }
-}
-
-void ge25519_scalarmult_vartime(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *p)
-{
-    ge25519_cached table[8];
-    int8_t naf[256];
-    ge25519_p1p1 t;
-    ge25519_p2 q;
-    ge25519_p3 u;
-
-    ge25519_wnaf_vartime(naf, a, 5);
-    int i = 255;
-    while (i >= 0 && naf[i] == 0) {
-        i--;
-    }
-    if (i < 0) {
-        ge25519_identity(r);
-        return;
-    }
-    ge25519_odd_multiples_cached(table, 8, p);
-    ge25519_identity(&u);
-    ge25519_p3_to_p2(&q, &u);
-    for (; i >= 0; i--) {
-        ge25519_p2_dbl(&t, &q);
-        if (naf[i] > 0) {
-            ge25519_p1p1_to_p3(&u, &t);
-            ge25519_add_cached(&t, &u, &table[naf[i] / 2]);
-        } else if (naf[i] < 0) {
-            ge25519_p1p1_to_p3(&u, &t);
-            ge25519_sub_cached(&t, &u, &table[(-naf[i]) / 2]);
-        }
-        if (i > 0) {
-            ge25519_p1p1_to_p2(&q, &t);
-        }
-    }
-    ge25519_p1p1_to_p3(r, &t);
 }

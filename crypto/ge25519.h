@@ -69,6 +69,8 @@ void ge25519_cached_cmov(ge25519_cached *r, const ge25519_cached *a, unsigned in
 void ge25519_precomp_cmov(ge25519_precomp *r, const ge25519_precomp *a, unsigned int b);
 /* r = [digit]table[0] for digit in [-8, 8], table[j] = [j + 1]P; constant time in digit; r not in table. */
 void ge25519_cached_select(ge25519_cached *r, const ge25519_cached table[8], int8_t digit);
+/* r = [digit]row[0] for digit in [-8, 8], row[j] = [j + 1]P (affine); constant time in digit. */
+void ge25519_precomp_select(ge25519_precomp *r, const ge25519_precomp row[8], int8_t digit);
 /* 64 signed radix-16 digits in [-8, 8) (top digit <= 8) with a = sum e[i] 16^i; constant time. */
 void ge25519_scalar_to_radix16(int8_t e[64], const sc25519 *a);
 /* Width-w NAF (2 <= w <= 8) of a public scalar: odd digits in (-2^(w-1), 2^(w-1)), a = sum naf[i] 2^i. */

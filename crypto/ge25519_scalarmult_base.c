@@ -10,41 +10,6 @@ const ge25519_precomp *ge25519_base_odd_multiples_table(void)
     return ge25519_base_odd_multiples;
 }
 
-static unsigned int ct_eq_u8(uint8_t a, uint8_t b)
-{
-    return (unsigned int)((((uint32_t)(a ^ b)) - 1) >> 31);
-}
-
-/* r = [digit] row[0] with row[j] = [j + 1] row[0], digit in [-8, 8]; constant time in digit.
- * One masked pass over the row (OR of entry & mask) instead of eight read-modify-write cmovs. */
-static void precomp_select(ge25519_precomp *r, const ge25519_precomp row[8], int8_t digit)
-{
-    const unsigned int negative = (unsigned int)((uint8_t)digit >> 7);
-    const uint8_t abs = (uint8_t)(digit - (int8_t)(((-(int)negative) & digit) * 2));
-    uint64_t yp[5] = { 0 }, ym[5] = { 0 }, xy[5] = { 0 };
-    for (unsigned int j = 0; j < 8; j++) {
-        const uint64_t mask = (uint64_t)0 - (uint64_t)ct_eq_u8(abs, (uint8_t)(j + 1));
-        for (int k = 0; k < 5; k++) {
-            yp[k] |= row[j].yplusx.v[k] & mask;
-            ym[k] |= row[j].yminusx.v[k] & mask;
-            xy[k] |= row[j].xy2d.v[k] & mask;
-        }
-    }
-    const uint64_t none = (uint64_t)ct_eq_u8(abs, 0);   /* digit 0: the identity (1, 1, 0) */
-    yp[0] |= none;
-    ym[0] |= none;
-    for (int k = 0; k < 5; k++) {
-        r->yplusx.v[k] = yp[k];
-        r->yminusx.v[k] = ym[k];
-        r->xy2d.v[k] = xy[k];
-    }
-    /* -(x, y) = (-x, y): swap y+x and y-x, negate 2dxy */
-    fe25519 neg_xy2d;
-    fe25519_cswap(&r->yplusx, &r->yminusx, negative);
-    fe25519_neg(&neg_xy2d, &r->xy2d);
-    fe25519_cmov(&r->xy2d, &neg_xy2d, negative);
-}
-
 /* a = sum e[i] 16^i: add the odd digits' rows, multiply by 16, add the even digits' rows. */
 void ge25519_scalarmult_base(ge25519_p3 *r, const sc25519 *a)
 {
@@ -57,7 +22,7 @@ void ge25519_scalarmult_base(ge25519_p3 *r, const sc25519 *a)
     ge25519_scalar_to_radix16(e, a);
     ge25519_identity(&h);
     for (int i = 1; i < 64; i += 2) {
-        precomp_select(&t, ge25519_base_comb[i / 2], e[i]);
+        ge25519_precomp_select(&t, ge25519_base_comb[i / 2], e[i]);
         ge25519_add_precomp(&s, &h, &t);
         ge25519_p1p1_to_p3(&h, &s);
     }
@@ -71,7 +36,7 @@ void ge25519_scalarmult_base(ge25519_p3 *r, const sc25519 *a)
     ge25519_p2_dbl(&s, &q);
     ge25519_p1p1_to_p3(&h, &s);
     for (int i = 0; i < 64; i += 2) {
-        precomp_select(&t, ge25519_base_comb[i / 2], e[i]);
+        ge25519_precomp_select(&t, ge25519_base_comb[i / 2], e[i]);
         ge25519_add_precomp(&s, &h, &t);
         ge25519_p1p1_to_p3(&h, &s);
     }
@@ -128,4 +93,12 @@ void ge25519_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a, con
         }
     }
     ge25519_p1p1_to_p3(r, &t);
+}
+
+/* [a]P + [0]B: the Straus loop in ge25519_double_scalarmult_base_vartime with an all-zero base NAF. */
+void ge25519_scalarmult_vartime(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *p)
+{
+    sc25519 zero;
+    sc25519_zero(&zero);
+    ge25519_double_scalarmult_base_vartime(r, a, p, &zero);
 }

@@ -205,9 +205,10 @@ int sc25519_from_bytes_canonical(sc25519 *r, const uint8_t s[32])
         u128 d = (u128)a[i] - L[i] - borrow;
         borrow = (uint64_t)(d >> 64) & 1;
     }
-    if (!borrow) return -1;
-    memcpy(r->v, a, sizeof a);
-    return 0;
+    /* Secret shares are decoded here: the stack copy is wiped either way. */
+    if (borrow) memcpy(r->v, a, sizeof a);
+    sodium_memzero(a, sizeof a);
+    return borrow ? 0 : -1;
 }
 
 void sc25519_from_bytes_reduce32(sc25519 *r, const uint8_t s[32])
@@ -215,6 +216,7 @@ void sc25519_from_bytes_reduce32(sc25519 *r, const uint8_t s[32])
     uint64_t x[8] = {0};
     for (int i = 0; i < 4; i++) x[i] = load64_le(s + 8 * i);
     reduce512(r->v, x);
+    sodium_memzero(x, sizeof x);
 }
 
 void sc25519_from_bytes_reduce64(sc25519 *r, const uint8_t s[64])

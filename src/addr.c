@@ -6,6 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 
+int tss_port_parse(const char *text, size_t len, uint16_t *out)
+{
+    if (text == NULL || out == NULL || len == 0 || len > 5)
+        return TSS_ERR_ENCODING;
+    unsigned long port = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return TSS_ERR_ENCODING;
+        port = port * 10 + (unsigned long)(text[i] - '0');
+    }
+    if (port == 0 || port > 65535)
+        return TSS_ERR_ENCODING;
+    *out = (uint16_t)port;
+    return TSS_OK;
+}
+
 int tss_addr_parse(struct sockaddr_in *out, const char *text)
 {
     if (out == NULL)
@@ -22,20 +38,12 @@ int tss_addr_parse(struct sockaddr_in *out, const char *text)
     struct in_addr in;
     if (inet_pton(AF_INET, ip, &in) != 1)
         return TSS_ERR_ENCODING;
-    const char *p = colon + 1;
-    unsigned long port = 0;
-    if (*p == '\0' || strlen(p) > 5)
-        return TSS_ERR_ENCODING;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return TSS_ERR_ENCODING;
-        port = port * 10 + (unsigned long)(*p - '0');
-    }
-    if (port == 0 || port > 65535)
+    uint16_t port;
+    if (tss_port_parse(colon + 1, strlen(colon + 1), &port) != TSS_OK)
         return TSS_ERR_ENCODING;
     out->sin_family = AF_INET;
     out->sin_addr = in;
-    out->sin_port = htons((uint16_t)port);
+    out->sin_port = htons(port);
     return TSS_OK;
 }
 

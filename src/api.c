@@ -1,5 +1,7 @@
 #include "src/api.h"
 
+#include "dataplane/socket_io.h"
+
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -465,11 +467,13 @@ static bool decode_sign(const json_t *o, tss_api_sign_request *r, api_error *e)
 
 static bool decode_reshare(const json_t *o, tss_api_reshare_request *r, api_error *e)
 {
-    static const char *const fields[] = {"session_id", "key_id", "participants", "threshold", "scheme", NULL};
+    static const char *const fields[] = {"session_id", "key_id", "participants", "threshold", "scheme",
+                                         "dealers", NULL};
     return check_fields(o, fields, e) && decode_id(o, "session_id", &r->session_id, e) &&
            decode_id(o, "key_id", &r->key_id, e) &&
            decode_indices(o, "participants", true, r->participants, &r->n_participants, e) &&
-           decode_threshold(o, r->n_participants, &r->threshold, e) && decode_scheme(o, &r->scheme, e);
+           decode_threshold(o, r->n_participants, &r->threshold, e) && decode_scheme(o, &r->scheme, e) &&
+           decode_indices(o, "dealers", false, r->dealers, &r->n_dealers, e);
 }
 
 static bool decode_refresh(const json_t *o, tss_api_refresh_request *r, api_error *e)
@@ -757,7 +761,9 @@ static bool authorized(const tss_api_server *srv, struct MHD_Connection *conn)
     /* Hashing first makes the comparison constant time regardless of the presented token's length. */
     uint8_t hash[32];
     crypto_generichash(hash, sizeof hash, (const uint8_t *)tok, n, NULL, 0);
-    return n > 0 && sodium_memcmp(hash, srv->token_hash, sizeof hash) == 0;
+    bool ok = n > 0 && sodium_memcmp(hash, srv->token_hash, sizeof hash) == 0;
+    sodium_memzero(hash, sizeof hash);
+    return ok;
 }
 
 static enum MHD_Result method_not_allowed(tss_api_server *srv, struct MHD_Connection *conn, const char *allow)
@@ -928,24 +934,13 @@ int tss_api_start(tss_api_server *srv, const tss_api_config *cfg, const tss_api_
     crypto_generichash(srv->token_hash, sizeof srv->token_hash, (const uint8_t *)cfg->token, tl, NULL, 0);
 
     const char *addr = cfg->bind_address != NULL ? cfg->bind_address : "127.0.0.1";
-    struct sockaddr_in sin;
-    struct sockaddr_in6 sin6;
-    const struct sockaddr *sa;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
-    memset(&sin, 0, sizeof sin);
-    memset(&sin6, 0, sizeof sin6);
-    if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
-        sin.sin_family = AF_INET;
-        sin.sin_port = htons(cfg->port);
-        sa = (const struct sockaddr *)&sin;
-    } else if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) == 1) {
-        sin6.sin6_family = AF_INET6;
-        sin6.sin6_port = htons(cfg->port);
-        sa = (const struct sockaddr *)&sin6;
-        flags |= MHD_USE_IPv6;
-    } else {
+    dp_addr bind_addr;
+    if (dp_addr_from_string(&bind_addr, addr, cfg->port) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    }
+    const struct sockaddr *sa = &bind_addr.u.sa;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+    if (sa->sa_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,

@@ -88,6 +88,10 @@ typedef struct tss_api_reshare_request {
     uint16_t threshold;            /* new threshold, 1 <= threshold <= n_participants */
     uint16_t n_participants;       /* new holders */
     uint16_t participants[TSS_API_MAX_PARTICIPANTS];
+    /* Optional "dealers": the current holders that deal (at least the key's threshold of them). 0: every
+     * current holder, as the receiving node knows them; a new node that does not hold the key needs it. */
+    uint16_t n_dealers;
+    uint16_t dealers[TSS_API_MAX_PARTICIPANTS];
 } tss_api_reshare_request;
 
 /* Refresh: new shares of the same key for the same holders (or the listed subset of them). */

@@ -421,10 +421,15 @@ static void pending_replay(engine *e, uint32_t i, uint64_t sid)
 static void handle_request(engine *e, engine_request *r)
 {
     ctr_inc(&e->ctr.requests);
-    int is_dkg = r->kind == ENGINE_REQ_DKG;
-    uint64_t sid = is_dkg ? r->u.dkg.session_id : r->u.sign.session_id;
-    session_kind kind = is_dkg ? SESSION_KIND_DKG : SESSION_KIND_SIGN;
-    if (r->kind != ENGINE_REQ_DKG && r->kind != ENGINE_REQ_SIGN) {
+    uint64_t sid = 0;
+    session_kind kind = SESSION_KIND_NONE;
+    switch (r->kind) {
+    case ENGINE_REQ_DKG: sid = r->u.dkg.session_id; kind = SESSION_KIND_DKG; break;
+    case ENGINE_REQ_SIGN: sid = r->u.sign.session_id; kind = SESSION_KIND_SIGN; break;
+    case ENGINE_REQ_REFRESH: sid = r->u.refresh.session_id; kind = SESSION_KIND_REFRESH; break;
+    case ENGINE_REQ_RESHARE: sid = r->u.reshare.session_id; kind = SESSION_KIND_RESHARE; break;
+    }
+    if (kind == SESSION_KIND_NONE) {
         fail_event(e, sid, SESSION_KIND_NONE, TSS_ERR_INVALID_ARG, "unknown request kind");
     } else if (index_find(e, sid) != NO_SLOT) {
         ctr_inc(&e->ctr.duplicate_refused);
@@ -443,10 +448,22 @@ static void handle_request(engine *e, engine_request *r)
             tss_metric_gauge_add(&e->ctr.running, 1);
             uint64_t now = mono(e);
             e->cur = i;
-            int rc = is_dkg ? session_dkg_start(slot_session(e, i), &r->u.dkg, &e->cfg.keys, &e->cfg.timing,
-                                                &e->io, now)
-                            : session_sign_start(slot_session(e, i), &r->u.sign, &e->cfg.keys,
-                                                 &e->cfg.timing, &e->io, now);
+            session *s = slot_session(e, i);
+            int rc = TSS_ERR_INVALID_ARG;
+            switch (kind) {
+            case SESSION_KIND_DKG:
+                rc = session_dkg_start(s, &r->u.dkg, &e->cfg.keys, &e->cfg.timing, &e->io, now);
+                break;
+            case SESSION_KIND_SIGN:
+                rc = session_sign_start(s, &r->u.sign, &e->cfg.keys, &e->cfg.timing, &e->io, now);
+                break;
+            case SESSION_KIND_REFRESH:
+                rc = session_refresh_start(s, &r->u.refresh, &e->cfg.keys, &e->cfg.timing, &e->io, now);
+                break;
+            default:
+                rc = session_reshare_start(s, &r->u.reshare, &e->cfg.keys, &e->cfg.timing, &e->io, now);
+                break;
+            }
             e->cur = NO_SLOT;
             if (rc != TSS_OK) {
                 ctr_inc(&e->ctr.start_failed);

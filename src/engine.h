@@ -54,6 +54,8 @@ typedef struct engine_msg {
 typedef enum engine_request_kind {
     ENGINE_REQ_DKG = 1,
     ENGINE_REQ_SIGN = 2,
+    ENGINE_REQ_REFRESH = 3,
+    ENGINE_REQ_RESHARE = 4,
 } engine_request_kind;
 
 typedef struct engine_request {
@@ -61,6 +63,8 @@ typedef struct engine_request {
     union {
         session_dkg_params dkg;
         session_sign_params sign;   /* SECRET: key_package */
+        session_refresh_params refresh;  /* SECRET: key_package */
+        session_reshare_params reshare;  /* SECRET: key_package (dealers) */
     } u;
 } engine_request;
 

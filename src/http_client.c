@@ -1,10 +1,14 @@
 #include "src/http_client.h"
 
+#include "dataplane/socket_io.h"
+#include "src/addr.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,27 +46,19 @@ int tss_http_parse_url(const char *url, tss_http_endpoint *ep)
         port_s = colon + 1;
     }
     host[hl] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long port = strtoul(port_s, &end, 10);
-    if (errno != 0 || end == port_s || port == 0 || port > 65535 || (*end != '\0' && strcmp(end, "/") != 0))
+    /* Port: strict digits up to an optional single trailing '/'. */
+    size_t port_len = strcspn(port_s, "/");
+    uint16_t port;
+    if (tss_port_parse(port_s, port_len, &port) != TSS_OK ||
+        (port_s[port_len] != '\0' && strcmp(port_s + port_len, "/") != 0))
         return TSS_ERR_INVALID_ARG;
 
-    struct sockaddr_in *sin = (struct sockaddr_in *)&ep->addr;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ep->addr;
-    if (strcmp(host, "localhost") == 0 || inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-        if (strcmp(host, "localhost") == 0)
-            sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons((uint16_t)port);
-        ep->addr_len = sizeof *sin;
-    } else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((uint16_t)port);
-        ep->addr_len = sizeof *sin6;
-    } else {
+    dp_addr a;
+    if (dp_addr_from_string(&a, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, port) != TSS_OK)
         return TSS_ERR_INVALID_ARG;
-    }
+    _Static_assert(sizeof a.u <= sizeof ep->addr, "a dp_addr fits a sockaddr_storage");
+    memcpy(&ep->addr, &a.u, a.len);
+    ep->addr_len = a.len;
     size_t authority = (size_t)(port_s - h) + strcspn(port_s, "/");
     if (authority >= sizeof ep->host)
         return TSS_ERR_INVALID_ARG;
@@ -252,6 +248,8 @@ int tss_http_request(const tss_http_endpoint *ep, const char *method, const char
 {
     if (ep == NULL || method == NULL || path == NULL || resp == NULL || timeout_ms <= 0 ||
         (body == NULL && body_len > 0) || path[0] != '/' || strpbrk(path, " \r\n") != NULL ||
+        method[0] == '\0' || strpbrk(method, " \r\n") != NULL ||
+        (content_type != NULL && strpbrk(content_type, "\r\n") != NULL) ||
         (bearer != NULL && strpbrk(bearer, "\r\n") != NULL))
         return TSS_ERR_INVALID_ARG;
     memset(resp, 0, sizeof *resp);
@@ -284,6 +282,8 @@ int tss_http_request(const tss_http_endpoint *ep, const char *method, const char
             rc = TSS_ERR_INVALID_ARG;
         else
             rc = send_all(fd, head, (size_t)n, deadline);
+        /* The head carries the bearer token: wipe it as soon as it is sent. */
+        sodium_memzero(head, sizeof head);
         if (rc == TSS_OK && body_len > 0)
             rc = send_all(fd, body, body_len, deadline);
         if (rc == TSS_OK)

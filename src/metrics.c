@@ -264,6 +264,9 @@ int tss_histogram_init(tss_histogram *h, const uint64_t *bounds, uint32_t n_boun
 
 void tss_histogram_observe(tss_histogram *h, uint32_t writer, uint64_t value)
 {
+    /* An uninitialised (zeroed) histogram has no shards: drop rather than divide by zero. */
+    if (h == NULL || h->n_writers == 0 || h->n_writers > TSS_HIST_MAX_WRITERS || h->n_bounds > TSS_HIST_MAX_BOUNDS)
+        return;
     uint32_t lo = 0, hi = h->n_bounds;
     /* First bound >= value (Prometheus buckets are upper-inclusive); n_bounds means +Inf. */
     while (lo < hi) {

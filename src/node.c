@@ -388,30 +388,77 @@ static void persist_status(node *n, const node_status *s)
         tss_metric_inc(&n->ctr.store_errors);
 }
 
-/* Stores a finished DKG's key: secret key package first, then the public record that lists the key. */
-static int persist_key(node *n, const session_result *r, node_key *k)
+/* The key package's record id: the group key for generation 0 (a DKG's key), the group key and the
+ * generation (big-endian) after a refresh or reshare, so a new share never overwrites the one the public
+ * record still names. */
+static size_t secret_id(uint8_t id[36], const uint8_t group_pk[32], uint32_t generation)
+{
+    memcpy(id, group_pk, 32);
+    if (generation == 0) return 32;
+    for (int i = 0; i < 4; i++) id[32 + i] = (uint8_t)(generation >> (24 - 8 * i));
+    return 36;
+}
+
+/* Stores a finished session's key (DKG, refresh, reshare) as key_id at the result's generation: the new
+ * key package first (under its own record id), then the public record that lists the key (replacing the
+ * previous generation's: that write is the switch-over, so a crash at any point leaves either the old or
+ * the new key usable), then the previous generation's key package is deleted. */
+static int persist_key(node *n, const session_result *r, uint64_t key_id, const node_key *prev, node_key *k)
 {
     memset(k, 0, sizeof *k);
-    k->key_id = r->session_id;
+    k->key_id = key_id;
+    k->generation = r->generation;
     k->threshold = (uint16_t)r->threshold;
     k->n = r->n_participants;
     memcpy(k->group_pk, r->group_key.bytes, 32);
     if (k->n == 0 || k->n > MAX_P) return TSS_ERR_INVALID_ARG;
+    if (prev != NULL && (memcmp(prev->group_pk, k->group_pk, 32) != 0 || prev->generation >= k->generation))
+        return TSS_ERR_STATE;
     for (uint16_t i = 0; i < k->n; i++) {
         k->participants[i] = r->participants[i];
         memcpy(k->vshares[i], r->verifying_shares[i].bytes, 32);
     }
-    uint8_t secret[TSS_FROST_KEY_PACKAGE_BYTES];
-    size_t slen = 0;
+    uint8_t secret[TSS_FROST_KEY_PACKAGE_BYTES], sid[36];
+    size_t slen = 0, sid_len = secret_id(sid, k->group_pk, k->generation);
+    /* A later generation may overwrite a leftover of an interrupted earlier attempt (never the live one,
+     * which the public record names with a smaller generation). */
+    unsigned flags = k->generation > 0 ? TSS_STORE_REPLACE : 0;
     int rc = tss_frost_key_package_serialize(secret, sizeof secret, &slen, &r->key_package);
-    if (rc == TSS_OK)
-        rc = tss_store_put_secret(&n->store, TSS_STORE_KEY_PACKAGE, k->group_pk, 32, secret, slen, 0);
+    if (rc == TSS_OK) rc = tss_store_put_secret(&n->store, TSS_STORE_KEY_PACKAGE, sid, sid_len, secret, slen, flags);
     sodium_memzero(secret, sizeof secret);
     if (rc != TSS_OK) return rc;
     uint8_t pub[16 + 32 + MAX_P * 34 + 16];
     size_t plen = key_encode(pub, sizeof pub, k);
     if (plen == 0) return TSS_ERR_CAPACITY;
-    return tss_store_put_public(&n->store, TSS_STORE_PUBLIC_KEY_PACKAGE, k->group_pk, 32, pub, plen, 0);
+    rc = tss_store_put_public(&n->store, TSS_STORE_PUBLIC_KEY_PACKAGE, k->group_pk, 32, pub, plen, flags);
+    if (rc == TSS_OK && prev != NULL) {
+        uint8_t old_id[36];
+        size_t old_len = secret_id(old_id, prev->group_pk, prev->generation);
+        if (tss_store_delete(&n->store, TSS_STORE_KEY_PACKAGE, old_id, old_len) != TSS_OK)
+            tss_metric_inc(&n->ctr.store_errors);
+    }
+    return rc;
+}
+
+/* A reshare dealer that is not among the new holders: its old share must not outlive the reshare. The
+ * public record goes first (the key is no longer listed), then the key package. */
+static int forget_key(node *n, const node_key *k)
+{
+    uint8_t id[36];
+    size_t len = secret_id(id, k->group_pk, k->generation);
+    int rc = tss_store_delete(&n->store, TSS_STORE_PUBLIC_KEY_PACKAGE, k->group_pk, 32);
+    if (rc == TSS_OK || rc == TSS_ERR_NOT_FOUND) rc = tss_store_delete(&n->store, TSS_STORE_KEY_PACKAGE, id, len);
+    return rc == TSS_ERR_NOT_FOUND ? TSS_OK : rc;
+}
+
+static tss_api_session_kind api_kind(session_kind k)
+{
+    switch (k) {
+    case SESSION_KIND_DKG: return TSS_API_SESSION_DKG;
+    case SESSION_KIND_REFRESH: return TSS_API_SESSION_REFRESH;
+    case SESSION_KIND_RESHARE: return TSS_API_SESSION_RESHARE;
+    default: return TSS_API_SESSION_SIGN;
+    }
 }
 
 static void add_culprits(node_status *s, const uint16_t *nodes, uint16_t cnt, uint8_t reason)
@@ -427,29 +474,63 @@ static void handle_event(node *n, session_result *r)
     tss_metric_inc(&n->ctr.events);
     node_key key;
     int key_rc = TSS_OK;
-    int is_dkg_ok = r->kind == SESSION_KIND_DKG && r->status == TSS_OK;
-    if (is_dkg_ok) {
-        key_rc = persist_key(n, r, &key);
+    int is_keygen = r->kind == SESSION_KIND_DKG || r->kind == SESSION_KIND_REFRESH || r->kind == SESSION_KIND_RESHARE;
+    int key_made = is_keygen && r->status == TSS_OK && r->has_key_package;
+    int key_left = r->kind == SESSION_KIND_RESHARE && r->status == TSS_OK && !r->has_key_package;
+    uint64_t key_id = r->session_id;
+    node_key prev;
+    int have_prev = 0;
+    if (r->kind == SESSION_KIND_REFRESH || r->kind == SESSION_KIND_RESHARE) {
+        pthread_mutex_lock(&n->lock);
+        uint32_t e = status_find(n, r->session_id);
+        if (e != NO_ENTRY) key_id = n->status[e].key_id;
+        node_key *pk = key_by_id(n, key_id);
+        if (pk != NULL) {
+            prev = *pk;
+            have_prev = 1;
+        }
+        pthread_mutex_unlock(&n->lock);
+    }
+    if (key_made) {
+        key_rc = persist_key(n, r, key_id, have_prev ? &prev : NULL, &key);
+        if (key_rc != TSS_OK) tss_metric_inc(&n->ctr.store_errors);
+    } else if (key_left && have_prev) {
+        key_rc = forget_key(n, &prev);
         if (key_rc != TSS_OK) tss_metric_inc(&n->ctr.store_errors);
     }
     sodium_memzero(&r->key_package, sizeof r->key_package);
+    int is_dkg_ok = key_made;
 
     node_status copy;
     pthread_mutex_lock(&n->lock);
     uint32_t e = status_find(n, r->session_id);
     node_status *s = e != NO_ENTRY ? &n->status[e] : status_insert(n, r->session_id);
     if (s != NULL) {
-        if (s->kind == 0) s->kind = r->kind == SESSION_KIND_DKG ? TSS_API_SESSION_DKG : TSS_API_SESSION_SIGN;
+        if (s->kind == 0) s->kind = (uint8_t)api_kind(r->kind);
         s->end_us = now_us(n);
         if (s->start_us == 0) s->start_us = s->end_us;
         s->status = r->status;
         if (r->status == TSS_OK && key_rc == TSS_OK) {
             s->state = TSS_API_STATE_DONE;
             if (is_dkg_ok) {
-                s->key_id = r->session_id;
+                s->key_id = key_id;
                 memcpy(s->group_pk, r->group_key.bytes, 32);
-                if (n->n_keys < NODE_MAX_KEYS && key_by_id(n, key.key_id) == NULL) n->keys[n->n_keys++] = key;
+                node_key *cur = key_by_id(n, key.key_id);
+                if (cur != NULL)
+                    *cur = key; /* refresh / reshare: same key id, next generation */
+                else if (n->n_keys < NODE_MAX_KEYS)
+                    n->keys[n->n_keys++] = key;
                 tss_metric_inc(&n->ctr.keys_stored);
+            } else if (key_left) {
+                memcpy(s->group_pk, r->group_key.bytes, 32);
+                node_key *cur = key_by_id(n, key_id);
+                if (cur != NULL) {
+                    size_t at = (size_t)(cur - n->keys);
+                    memmove(cur, cur + 1, (n->n_keys - at - 1) * sizeof *cur);
+                    n->n_keys--;
+                }
+            } else if (is_keygen) {
+                memcpy(s->group_pk, r->group_key.bytes, 32);
             } else {
                 memcpy(s->signature, r->signature.bytes, 64);
                 s->n_signers = r->n_signers > MAX_P ? MAX_P : r->n_signers;
@@ -471,7 +552,7 @@ static void handle_event(node *n, session_result *r)
     pthread_mutex_unlock(&n->lock);
     if (s == NULL) return;
     uint64_t dur_ns = (copy.end_us - copy.start_us) * 1000u;
-    tss_histogram_observe(copy.kind == TSS_API_SESSION_DKG ? &n->latency_dkg : &n->latency_sign, 0, dur_ns);
+    tss_histogram_observe(copy.kind == TSS_API_SESSION_SIGN ? &n->latency_sign : &n->latency_dkg, 0, dur_ns);
     persist_status(n, &copy);
     char idhex[17];
     tss_api_format_id(idhex, copy.session_id);
@@ -605,7 +686,9 @@ static int load_key_package(node *n, const node_key *key, tss_frost_key_package 
 {
     uint8_t buf[TSS_FROST_KEY_PACKAGE_BYTES + 16];
     size_t len = 0;
-    int rc = tss_store_get_secret(&n->store, TSS_STORE_KEY_PACKAGE, key->group_pk, 32, buf, sizeof buf, &len);
+    uint8_t id[36];
+    size_t id_len = secret_id(id, key->group_pk, key->generation);
+    int rc = tss_store_get_secret(&n->store, TSS_STORE_KEY_PACKAGE, id, id_len, buf, sizeof buf, &len);
     if (rc == TSS_OK) rc = tss_frost_key_package_deserialize(kp, buf, len);
     sodium_memzero(buf, sizeof buf);
     return rc;
@@ -685,20 +768,221 @@ out:
     return rc;
 }
 
+/* A refresh or reshare may not overlap another one of the same key (the second would start from a
+ * generation that is about to be replaced). Lock held. */
+static int key_busy(node *n, uint64_t key_id)
+{
+    for (uint32_t i = 0; i < n->status_cap; i++) {
+        const node_status *s = &n->status[i];
+        if (s->used && s->state == TSS_API_STATE_RUNNING && s->key_id == key_id &&
+            (s->kind == TSS_API_SESSION_REFRESH || s->kind == TSS_API_SESSION_RESHARE))
+            return 1;
+    }
+    return 0;
+}
+
+static void key_public_of(const node_key *key, session_key_public *out)
+{
+    out->generation = key->generation;
+    out->t = key->threshold;
+    memcpy(out->group_key.bytes, key->group_pk, 32);
+    out->n_holders = key->n;
+    for (uint16_t j = 0; j < key->n; j++) {
+        out->holders[j] = key->participants[j];
+        memcpy(out->verifying_shares[j].bytes, key->vshares[j], 32);
+    }
+}
+
+static int is_holder(const node_key *key, uint16_t idx)
+{
+    for (uint16_t j = 0; j < key->n; j++)
+        if (key->participants[j] == idx) return 1;
+    return 0;
+}
+
+/* Takes a request from the pool, fills it with fill(), loads this node's key package if `with_kp`, and
+ * submits it. Lock held. */
+static int submit_maintenance(node *n, engine_request *r, uint32_t k, const node_key *key,
+                              tss_frost_key_package *kp, uint64_t sid, uint8_t api_kind_v, uint64_t key_id, char *msg)
+{
+    int rc = TSS_OK;
+    if (kp != NULL) {
+        rc = load_key_package(n, key, kp);
+        if (rc != TSS_OK) {
+            tss_metric_inc(&n->ctr.store_errors);
+            snprintf(msg, TSS_API_ERRMSG_MAX, "the key package could not be loaded: %s", tss_status_str(rc));
+        }
+    }
+    if (rc == TSS_OK) rc = submit(n, k, r, sid, api_kind_v, key_id, msg);
+    if (rc != TSS_OK) {
+        sodium_memzero(r, sizeof *r);
+        n->free_requests[n->n_free_requests++] = r;
+    }
+    return rc;
+}
+
 static int be_start_reshare(void *ctx, const tss_api_reshare_request *req, char *msg)
 {
-    (void)ctx;
-    (void)req;
-    snprintf(msg, TSS_API_ERRMSG_MAX, "resharing is not available on this node");
-    return TSS_ERR_INVALID_ARG;
+    node *n = ctx;
+    uint16_t self = n->cfg.node.index;
+    if (req->n_participants == 0 || req->n_participants > MAX_P)
+        return invalid(n, msg, "a reshare takes 1..%u new participants", MAX_P);
+    if (req->threshold == 0 || req->threshold > req->n_participants)
+        return invalid(n, msg, "threshold %u out of range", req->threshold);
+    if (req->n_dealers > MAX_P) return invalid(n, msg, "at most %u dealers", MAX_P);
+    for (uint16_t i = 0; i < req->n_participants + req->n_dealers; i++) {
+        uint16_t v = i < req->n_participants ? req->participants[i] : req->dealers[i - req->n_participants];
+        if (tss_peer_by_index(&n->peers, v) == NULL) {
+            snprintf(msg, TSS_API_ERRMSG_MAX, "node %u is not in the peer table", v);
+            return TSS_ERR_NOT_FOUND;
+        }
+    }
+    pthread_mutex_lock(&n->lock);
+    int rc = TSS_OK;
+    uint32_t k = 0;
+    engine_request *r = NULL;
+    node_key *key = key_by_id(n, req->key_id);
+    const uint16_t *dealers = req->n_dealers > 0 ? req->dealers : (key != NULL ? key->participants : NULL);
+    uint16_t n_dealers = req->n_dealers > 0 ? req->n_dealers : (key != NULL ? key->n : 0);
+    int self_dealer = 0, self_new = 0;
+    for (uint16_t i = 0; i < n_dealers; i++) self_dealer |= dealers[i] == self;
+    for (uint16_t i = 0; i < req->n_participants; i++) self_new |= req->participants[i] == self;
+    if (dealers == NULL) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "no key with this id on this node: name the \"dealers\"");
+        rc = TSS_ERR_NOT_FOUND;
+        goto out;
+    }
+    if (!self_dealer && !self_new) {
+        rc = invalid(n, msg, "this node (%u) is neither a dealer nor a new participant", self);
+        goto out;
+    }
+    if (key != NULL) {
+        for (uint16_t i = 0; i < n_dealers; i++)
+            if (!is_holder(key, dealers[i])) {
+                rc = invalid(n, msg, "dealer %u does not hold a share of this key", dealers[i]);
+                goto out;
+            }
+        if (n_dealers < key->threshold) {
+            snprintf(msg, TSS_API_ERRMSG_MAX, "%u dealers for a threshold of %u", n_dealers, key->threshold);
+            rc = TSS_ERR_NOT_ENOUGH;
+            goto out;
+        }
+        if (self_dealer && !is_holder(key, self)) {
+            rc = invalid(n, msg, "this node (%u) holds no share of this key", self);
+            goto out;
+        }
+    } else if (self_dealer) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "no key with this id on this node");
+        rc = TSS_ERR_NOT_FOUND;
+        goto out;
+    } else if (n->n_keys >= NODE_MAX_KEYS) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "this node holds the most keys it can");
+        rc = TSS_ERR_CAPACITY;
+        goto out;
+    }
+    if (key_busy(n, req->key_id)) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "the key is being refreshed or reshared");
+        rc = TSS_ERR_STATE;
+        goto out;
+    }
+    rc = admit(n, req->session_id, &k, msg);
+    if (rc != TSS_OK) goto out;
+    r = n->free_requests[--n->n_free_requests];
+    memset(r, 0, sizeof *r);
+    r->kind = ENGINE_REQ_RESHARE;
+    session_reshare_params *p = &r->u.reshare;
+    p->session_id = req->session_id;
+    p->n_dealers = n_dealers;
+    memcpy(p->dealers, dealers, n_dealers * sizeof(uint16_t));
+    p->n_new = req->n_participants;
+    memcpy(p->new_participants, req->participants, req->n_participants * sizeof(uint16_t));
+    p->new_t = req->threshold;
+    p->has_key = key != NULL;
+    if (key != NULL) key_public_of(key, &p->key);
+    tss_metric_inc(&n->ctr.requests_dkg);
+    rc = submit_maintenance(n, r, k, key, self_dealer ? &p->key_package : NULL, req->session_id,
+                            TSS_API_SESSION_RESHARE, req->key_id, msg);
+out:
+    pthread_mutex_unlock(&n->lock);
+    return rc;
 }
 
 static int be_start_refresh(void *ctx, const tss_api_refresh_request *req, char *msg)
 {
-    (void)ctx;
-    (void)req;
-    snprintf(msg, TSS_API_ERRMSG_MAX, "refresh is not available on this node");
-    return TSS_ERR_INVALID_ARG;
+    node *n = ctx;
+    pthread_mutex_lock(&n->lock);
+    int rc = TSS_OK;
+    uint32_t k = 0;
+    engine_request *r = NULL;
+    node_key *key = key_by_id(n, req->key_id);
+    if (key == NULL) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "no key with this id on this node");
+        rc = TSS_ERR_NOT_FOUND;
+        goto out;
+    }
+    /* A listed subset of the holders (the others are dropped) is a reshare among them with the same t. */
+    int subset = 0;
+    if (req->n_participants > 0) {
+        for (uint16_t i = 0; i < req->n_participants; i++)
+            if (!is_holder(key, req->participants[i])) {
+                rc = invalid(n, msg, "participant %u does not hold a share of this key", req->participants[i]);
+                goto out;
+            }
+        subset = req->n_participants != key->n;
+        if (req->n_participants < key->threshold) {
+            snprintf(msg, TSS_API_ERRMSG_MAX, "%u participants for a threshold of %u", req->n_participants,
+                     key->threshold);
+            rc = TSS_ERR_NOT_ENOUGH;
+            goto out;
+        }
+    }
+    /* A 1-of-n key has no polynomial to re-randomise; re-dealing it among its holders is the refresh. */
+    if (key->threshold < 2) subset = 1;
+    const uint16_t *members = subset && req->n_participants > 0 ? req->participants : key->participants;
+    uint16_t n_members = subset && req->n_participants > 0 ? req->n_participants : key->n;
+    int self_in = 0;
+    for (uint16_t i = 0; i < n_members; i++) self_in |= members[i] == n->cfg.node.index;
+    if (!self_in) {
+        rc = invalid(n, msg, "this node (%u) is not among the participants", n->cfg.node.index);
+        goto out;
+    }
+    if (key_busy(n, req->key_id)) {
+        snprintf(msg, TSS_API_ERRMSG_MAX, "the key is being refreshed or reshared");
+        rc = TSS_ERR_STATE;
+        goto out;
+    }
+    if (subset) {
+        rc = admit(n, req->session_id, &k, msg);
+        if (rc != TSS_OK) goto out;
+        r = n->free_requests[--n->n_free_requests];
+        memset(r, 0, sizeof *r);
+        r->kind = ENGINE_REQ_RESHARE;
+        session_reshare_params *p = &r->u.reshare;
+        p->session_id = req->session_id;
+        p->n_dealers = p->n_new = n_members;
+        memcpy(p->dealers, members, n_members * sizeof(uint16_t));
+        memcpy(p->new_participants, members, n_members * sizeof(uint16_t));
+        p->new_t = key->threshold;
+        p->has_key = 1;
+        key_public_of(key, &p->key);
+        tss_metric_inc(&n->ctr.requests_dkg);
+        rc = submit_maintenance(n, r, k, key, &p->key_package, req->session_id, TSS_API_SESSION_REFRESH,
+                                req->key_id, msg);
+        goto out;
+    }
+    rc = admit(n, req->session_id, &k, msg);
+    if (rc != TSS_OK) goto out;
+    r = n->free_requests[--n->n_free_requests];
+    memset(r, 0, sizeof *r);
+    r->kind = ENGINE_REQ_REFRESH;
+    r->u.refresh.session_id = req->session_id;
+    key_public_of(key, &r->u.refresh.key);
+    tss_metric_inc(&n->ctr.requests_dkg);
+    rc = submit_maintenance(n, r, k, key, &r->u.refresh.key_package, req->session_id, TSS_API_SESSION_REFRESH,
+                            req->key_id, msg);
+out:
+    pthread_mutex_unlock(&n->lock);
+    return rc;
 }
 
 static void fill_key_parts(const node_key *key, uint8_t group_pk[32], uint16_t *t, uint16_t *n_p,

@@ -19,6 +19,10 @@
  * record id; a restarted node loads its key list from the store and signs with the stored share (decrypted
  * into the request, wiped after). Finished sessions are stored as TSS_STORE_SESSION records under the
  * session id (8 bytes, big-endian).
+ * Refresh and reshare keep the key id and group key and bump the generation: the new key package is stored
+ * under group key ‖ generation (big-endian u32; generation 0 keeps the bare group key), then the public
+ * record is replaced (the switch-over), then the previous generation's key package is deleted, so a crash
+ * at any point leaves one complete generation. A reshare dealer that is not a new holder deletes the key.
  */
 #ifndef TSS_SRC_NODE_H
 #define TSS_SRC_NODE_H

@@ -27,15 +27,16 @@ int p2p_key_init(p2p_key *key, const uint8_t my_ed25519_sk[64], const uint8_t pe
 {
     if (key == NULL || my_ed25519_sk == NULL || peer_ed25519_pk == NULL) return TSS_ERR_INVALID_ARG;
     uint8_t my_x[32], peer_x[32];
-    if (crypto_sign_ed25519_pk_to_curve25519(peer_x, peer_ed25519_pk) != 0) return TSS_ERR_ENCODING;
-    if (crypto_sign_ed25519_sk_to_curve25519(my_x, my_ed25519_sk) != 0) return TSS_ERR_CRYPTO;
-    int rc = crypto_box_beforenm(key->shared, peer_x, my_x);
+    int status = TSS_OK;
+    if (crypto_sign_ed25519_pk_to_curve25519(peer_x, peer_ed25519_pk) != 0)
+        status = TSS_ERR_ENCODING;
+    else if (crypto_sign_ed25519_sk_to_curve25519(my_x, my_ed25519_sk) != 0 ||
+             crypto_box_beforenm(key->shared, peer_x, my_x) != 0)
+        status = TSS_ERR_CRYPTO;
+    /* my_x is this node's X25519 secret: wiped on every path, and no half-made key is left behind. */
     sodium_memzero(my_x, sizeof my_x);
-    if (rc != 0) {
-        sodium_memzero(key, sizeof *key);
-        return TSS_ERR_CRYPTO;
-    }
-    return TSS_OK;
+    if (status != TSS_OK) sodium_memzero(key, sizeof *key);
+    return status;
 }
 
 void p2p_key_wipe(p2p_key *key)

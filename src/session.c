@@ -142,10 +142,10 @@ void session_finish(session *s, const session_io *io, int status, const char *re
     s->wait.next_ms = UINT64_MAX;
     if (io != NULL && io->complete != NULL) io->complete(io->ctx, r);
     sodium_memzero(&r->key_package, sizeof r->key_package);
-    if (s->kind == SESSION_KIND_DKG)
-        session_dkg_wipe(s);
-    else if (s->kind == SESSION_KIND_SIGN)
+    if (s->kind == SESSION_KIND_SIGN)
         session_sign_wipe(s);
+    else
+        session_dkg_wipe(s);
 }
 
 static int slot_ok(const session *s)
@@ -163,26 +163,26 @@ int session_on_message(session *s, const session_io *io, uint16_t sender, uint8_
         uint8_t rtype = 0, rround = 0;
         int rc = session_codec_retry_decode(&rtype, &rround, payload, len);
         if (rc != TSS_OK) return rc;
-        if (s->kind == SESSION_KIND_DKG) return session_dkg_on_retry(s, io, pos, rtype, rround);
-        return session_sign_on_retry(s, io, pos, rtype, rround, now_ms);
+        if (s->kind == SESSION_KIND_SIGN) return session_sign_on_retry(s, io, pos, rtype, rround, now_ms);
+        return session_dkg_on_retry(s, io, pos, rtype, rround);
     }
     if (s->state != SESSION_STATE_RUNNING) return TSS_ERR_STATE;
-    if (s->kind == SESSION_KIND_DKG) return session_dkg_on_message(s, io, pos, type, round, payload, len, now_ms);
-    return session_sign_on_message(s, io, pos, type, round, payload, len, now_ms);
+    if (s->kind == SESSION_KIND_SIGN) return session_sign_on_message(s, io, pos, type, round, payload, len, now_ms);
+    return session_dkg_on_message(s, io, pos, type, round, payload, len, now_ms);
 }
 
 uint64_t session_on_tick(session *s, const session_io *io, uint64_t now_ms)
 {
     if (!slot_ok(s) || io == NULL || s->state != SESSION_STATE_RUNNING) return 0;
     if (now_ms >= s->deadline_ms) {
-        if (s->kind == SESSION_KIND_DKG)
-            session_dkg_mark_missing(s);
-        else
+        if (s->kind == SESSION_KIND_SIGN)
             session_sign_mark_missing(s);
+        else
+            session_dkg_mark_missing(s);
         session_finish(s, io, TSS_ERR_TIMEOUT, "session timed out");
         return 0;
     }
-    uint64_t next = s->kind == SESSION_KIND_DKG ? session_dkg_on_tick(s, io, now_ms) : session_sign_on_tick(s, io, now_ms);
+    uint64_t next = s->kind == SESSION_KIND_SIGN ? session_sign_on_tick(s, io, now_ms) : session_dkg_on_tick(s, io, now_ms);
     if (s->state != SESSION_STATE_RUNNING) return 0;
     if (s->wait.next_ms < next) next = s->wait.next_ms;
     if (s->deadline_ms < next) next = s->deadline_ms;

@@ -23,6 +23,11 @@
  *          sends WIRE_SIGN_PACKAGE to them; they answer WIRE_SIGN_SHARE; the coordinator aggregates and
  *          broadcasts WIRE_SIGN_RESULT. A timeout or a named cheater starts a new attempt (round = attempt
  *          number) without them, as ROAST does, until t honest candidates have signed or too few remain.
+ *   Refresh and reshare run the DKG's three steps over the same message types and rounds (the session id
+ *          tells the kinds apart): round 1 broadcast by the dealers (refresh: everyone; reshare: the old
+ *          holders listed as dealers, whose round 1 also carries the old key's public part), the confirm
+ *          by every member, sealed shares from each dealer to each receiver (refresh: everyone; reshare:
+ *          the new holders), then each receiver combines its shares (src/session_keygen.c).
  *   Both:  WIRE_RETRY_REQUEST asks a peer to resend its message for (type, round); the peer answers by
  *          sending that message again (rebuilt from session state; sealed shares are re-sealed).
  */
@@ -47,6 +52,8 @@ typedef enum session_kind {
     SESSION_KIND_NONE = 0,
     SESSION_KIND_DKG = 1,
     SESSION_KIND_SIGN = 2,
+    SESSION_KIND_REFRESH = 3,   /* new shares of a key for the same holders (same group key, same t) */
+    SESSION_KIND_RESHARE = 4,   /* old holders deal a key to a new set with a new t (same group key) */
 } session_kind;
 
 typedef enum session_state {
@@ -100,6 +107,12 @@ typedef struct session_result {
     tss_frost_signature signature;
     uint16_t signers[SESSION_MAX_PARTICIPANTS];
     uint16_t n_signers;
+    /* DKG, refresh, reshare (status TSS_OK): whether key_package is set (0 for a reshare dealer that is
+     * not a new holder: it must delete its old share), and the key's generation (0 after DKG, the old
+     * generation + 1 after refresh / reshare). group_key, threshold and the participant lists are set
+     * for every kind; verifying_shares only when has_key_package. */
+    uint8_t has_key_package;
+    uint32_t generation;
 } session_result;
 
 typedef struct session session;
@@ -137,6 +150,44 @@ typedef struct session_sign_params {
     uint16_t n_holders;
 } session_sign_params;
 
+/* The public part of an existing key (refresh, reshare): group key, t, and every holder's verifying
+ * share (holders: node indices, distinct, any order). */
+typedef struct session_key_public {
+    uint32_t generation;
+    uint16_t t;
+    tss_frost_verifying_key group_key;
+    uint16_t holders[SESSION_MAX_PARTICIPANTS];
+    tss_frost_verifying_share verifying_shares[SESSION_MAX_PARTICIPANTS];
+    uint16_t n_holders;
+} session_key_public;
+
+/* Refresh: every holder of the key takes part (the participants are key.holders; t >= 2, since a 1-of-n
+ * key has no polynomial to re-randomise). key_package is SECRET (copied into the slot, wiped at the end). */
+typedef struct session_refresh_params {
+    uint64_t session_id;
+    tss_frost_key_package key_package;
+    session_key_public key;
+} session_refresh_params;
+
+/* Reshare: the session's members are dealers ∪ new_participants.
+ *   dealers: old holders that deal (>= the old t of them, each holding its key package; every node of the
+ *            session must be given the same list).
+ *   A node that holds the old key sets has_key with key (and key_package if it is a dealer). A new node
+ *   without the key leaves has_key = 0: it takes the old public key from the dealers' round-1 messages
+ *   (they must all carry the same one, and every member confirms what it saw), so it needs no prior
+ *   knowledge of the key beyond the dealer list. */
+typedef struct session_reshare_params {
+    uint64_t session_id;
+    uint16_t dealers[SESSION_MAX_PARTICIPANTS];
+    uint16_t n_dealers;
+    uint16_t new_participants[SESSION_MAX_PARTICIPANTS];
+    uint16_t n_new;
+    uint16_t new_t;                                   /* 1 <= new_t <= n_new */
+    uint8_t has_key;
+    session_key_public key;                           /* has_key: the old key's public part */
+    tss_frost_key_package key_package;                /* dealers: SECRET, as in refresh */
+} session_reshare_params;
+
 /* Size of one session slot (sessions are fixed-size: the arena is an array of them). */
 size_t session_size(void);
 /* Bytes of session_keys.scratch a DKG of up to SESSION_MAX_PARTICIPANTS needs (about 340 KB). */
@@ -148,6 +199,11 @@ int session_dkg_start(session *s, const session_dkg_params *p, const session_key
                       const session_timing *timing, const session_io *io, uint64_t now_ms);
 int session_sign_start(session *s, const session_sign_params *p, const session_keys *keys,
                        const session_timing *timing, const session_io *io, uint64_t now_ms);
+/* Refresh and reshare need scratch as DKG does. */
+int session_refresh_start(session *s, const session_refresh_params *p, const session_keys *keys,
+                          const session_timing *timing, const session_io *io, uint64_t now_ms);
+int session_reshare_start(session *s, const session_reshare_params *p, const session_keys *keys,
+                          const session_timing *timing, const session_io *io, uint64_t now_ms);
 
 /* Feeds one authenticated message. Messages for a later round than the session has reached are kept
  * (bounded) and used when it gets there; duplicates are ignored; a malformed payload is rejected with an

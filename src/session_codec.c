@@ -239,3 +239,68 @@ int session_codec_sign_result_decode(session_sign_result_msg *m, const uint8_t *
         return TSS_ERR_ENCODING;
     return TSS_OK;
 }
+
+int session_codec_key_public_encode(uint8_t *out, size_t cap, size_t *len, const session_key_public *k)
+{
+    if (out == NULL || len == NULL || k == NULL) return TSS_ERR_INVALID_ARG;
+    if (k->n_holders == 0 || k->n_holders > SESSION_MAX_PARTICIPANTS) return TSS_ERR_INVALID_ARG;
+    size_t need = SESSION_KEY_PUBLIC_BYTES(k->n_holders);
+    if (cap < need) return TSS_ERR_CAPACITY;
+    for (uint16_t i = 1; i < k->n_holders; i++)
+        if (k->holders[i] <= k->holders[i - 1]) return TSS_ERR_INVALID_ARG;
+    for (int i = 0; i < 4; i++) out[i] = (uint8_t)(k->generation >> (8 * i));
+    st16(out + 4, k->t);
+    memcpy(out + 6, k->group_key.bytes, 32);
+    st16(out + 38, k->n_holders);
+    uint8_t *p = out + 40;
+    for (uint16_t i = 0; i < k->n_holders; i++, p += 34) {
+        st16(p, k->holders[i]);
+        memcpy(p + 2, k->verifying_shares[i].bytes, 32);
+    }
+    *len = need;
+    return TSS_OK;
+}
+
+int session_codec_key_public_decode(session_key_public *k, const uint8_t *in, size_t len)
+{
+    if (k == NULL || (in == NULL && len > 0)) return TSS_ERR_INVALID_ARG;
+    if (len < SESSION_KEY_PUBLIC_BYTES(1)) return TSS_ERR_ENCODING;
+    uint16_t n = ld16(in + 38), t = ld16(in + 4);
+    if (n == 0 || n > SESSION_MAX_PARTICIPANTS || t == 0 || t > n || len != SESSION_KEY_PUBLIC_BYTES(n))
+        return TSS_ERR_ENCODING;
+    memset(k, 0, sizeof *k);
+    k->generation = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
+    k->t = t;
+    memcpy(k->group_key.bytes, in + 6, 32);
+    const uint8_t *p = in + 40;
+    for (uint16_t i = 0; i < n; i++, p += 34) {
+        k->holders[i] = ld16(p);
+        if (k->holders[i] == 0 || (i > 0 && k->holders[i] <= k->holders[i - 1])) return TSS_ERR_ENCODING;
+        memcpy(k->verifying_shares[i].bytes, p + 2, 32);
+    }
+    k->n_holders = n;
+    return TSS_OK;
+}
+
+int session_codec_reshare_round1_encode(uint8_t *out, size_t cap, size_t *len, uint16_t sender,
+                                        const tss_frost_dkg_round1_package *pkg, const session_key_public *k)
+{
+    if (out == NULL || len == NULL) return TSS_ERR_INVALID_ARG;
+    size_t a = 0, b = 0;
+    int rc = session_codec_dkg_round1_encode(out, cap, &a, sender, pkg);
+    if (rc == TSS_OK) rc = session_codec_key_public_encode(out + a, cap - a, &b, k);
+    if (rc == TSS_OK) *len = a + b;
+    return rc;
+}
+
+int session_codec_reshare_round1_decode(tss_frost_dkg_round1_package *pkg, uint16_t *sender, session_key_public *k,
+                                        const uint8_t *in, size_t len)
+{
+    if (pkg == NULL || sender == NULL || k == NULL || (in == NULL && len > 0)) return TSS_ERR_INVALID_ARG;
+    if (len < 5) return TSS_ERR_ENCODING;
+    size_t a = SESSION_DKG_ROUND1_BYTES(ld16(in + 3));
+    if (a > len) return TSS_ERR_ENCODING;
+    int rc = session_codec_dkg_round1_decode(pkg, sender, in, a);
+    if (rc != TSS_OK) return rc;
+    return session_codec_key_public_decode(k, in + a, len - a);
+}

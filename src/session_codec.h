@@ -8,6 +8,9 @@
  *   DKG_ROUND1         ver ‖ sender u16 ‖ k u16 ‖ k × commitment point (32) ‖ proof R ‖ μ (64)
  *   DKG_ROUND1_CONFIRM ver ‖ n u16 ‖ n × (node u16 ‖ digest (32))   nodes strictly ascending
  *   DKG_ROUND2         p2p_seal(ver ‖ signing share (32))            (the seal binds sender and recipient)
+ *   DKG_ROUND1 (reshare) the DKG_ROUND1 layout (k = t' points, zero proof) ‖ old key:
+ *                      generation u32 ‖ t u16 ‖ group key (32) ‖ n u16 ‖ n × (node u16 ‖ verifying share (32))
+ *                      (nodes strictly ascending)
  *   SIGN_COMMITMENTS   ver ‖ tss_frost_signing_commitments_serialize  (99 bytes)
  *   SIGN_PACKAGE       ver ‖ tss_frost_signing_package_serialize
  *   SIGN_SHARE         ver ‖ tss_frost_signature_share_serialize      (67 bytes)
@@ -60,6 +63,19 @@ int session_codec_dkg_confirm_decode(uint16_t *nodes, uint8_t (*digests)[SESSION
 /* The plaintext inside the sealed round-2 message (SECRET). */
 int session_codec_dkg_share_encode(uint8_t out[SESSION_DKG_SHARE_BYTES], const tss_frost_signing_share *share);
 int session_codec_dkg_share_decode(tss_frost_signing_share *share, const uint8_t *in, size_t len);
+
+#define SESSION_KEY_PUBLIC_BYTES(n) (4 + 2 + 32 + 2 + (size_t)(n) * 34)
+#define SESSION_RESHARE_ROUND1_MAX (SESSION_DKG_ROUND1_BYTES(SESSION_MAX_PARTICIPANTS) + \
+                                    SESSION_KEY_PUBLIC_BYTES(SESSION_MAX_PARTICIPANTS))
+
+/* k->holders must be strictly ascending (the encoding is canonical: its digest identifies the key). */
+int session_codec_key_public_encode(uint8_t *out, size_t cap, size_t *len, const session_key_public *k);
+int session_codec_key_public_decode(session_key_public *k, const uint8_t *in, size_t len);
+/* A reshare round 1: the DKG round-1 part and the old key. */
+int session_codec_reshare_round1_encode(uint8_t *out, size_t cap, size_t *len, uint16_t sender,
+                                        const tss_frost_dkg_round1_package *pkg, const session_key_public *k);
+int session_codec_reshare_round1_decode(tss_frost_dkg_round1_package *pkg, uint16_t *sender, session_key_public *k,
+                                        const uint8_t *in, size_t len);
 
 int session_codec_sign_commitments_encode(uint8_t *out, size_t cap, size_t *len,
                                           const tss_frost_signing_commitments *c);

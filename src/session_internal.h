@@ -1,5 +1,5 @@
-/* The session slot layout shared by src/session.c (dispatch, retries, outcome), src/session_dkg.c and
- * src/session_sign.c. Not a public interface: the engine sees only src/session.h. */
+/* The session slot layout shared by src/session.c (dispatch, retries, outcome), src/session_keygen.c
+ * (with src/session_dkg.c, src/session_refresh.c, src/session_reshare.c) and src/session_sign.c. Not a public interface: the engine sees only src/session.h. */
 #ifndef TSS_SRC_SESSION_INTERNAL_H
 #define TSS_SRC_SESSION_INTERNAL_H
 
@@ -24,9 +24,27 @@ typedef struct session_wait {
     uint32_t retries;   /* requests sent for this wait */
 } session_wait;
 
+/* The state of the key generation family (DKG, refresh, reshare: src/session_keygen.c). "Dealers" send
+ * round 1 and shares, "receivers" get shares and end up holding the key; in DKG and refresh every member
+ * is both, in reshare the dealers are old holders and the receivers the new ones. */
 typedef struct dkg_state {
     uint8_t phase; /* DKG_ROUND_R1 (collecting round 1), _CONFIRM (collecting confirms), _R2 (shares) */
     uint8_t sent_r2;
+    uint8_t dealer[SESSION_MAXP];                           /* by position */
+    uint8_t receiver[SESSION_MAXP];
+    uint8_t dealer_pos[SESSION_MAXP];                       /* positions of the dealers, ascending */
+    uint16_t n_dealers;
+    uint16_t n_receivers;
+    uint16_t t;                                             /* threshold of the key being made */
+    /* Refresh and reshare: the old key. old_kp is SECRET (dealers only). */
+    tss_frost_key_package old_kp;
+    uint8_t has_old_kp;
+    uint8_t has_old;                                        /* `old` is known (given, or adopted) */
+    uint8_t old_adopted;                                    /* reshare: learnt from a dealer's round 1 */
+    session_key_public old;
+    uint8_t old_digest[SESSION_DIGEST_BYTES];               /* of old's encoding */
+    tss_frost_public_key_package old_pkp;
+    tss_frost_public_share old_pkp_shares[SESSION_MAXP];
     tss_frost_dkg_secret_package sp;                        /* SECRET */
     tss_frost_scalar coefficients[SESSION_MAXP];            /* SECRET (sp's storage) */
     tss_frost_element own_commitment[SESSION_MAXP];         /* sp's storage */
@@ -133,6 +151,48 @@ void session_digest(uint8_t out[SESSION_DIGEST_BYTES], const uint8_t *in, size_t
 uint16_t session_identifier_node(const tss_frost_identifier *id); /* 0 if not a small integer */
 
 /* ---- per kind ---- */
+/* The key generation family (session_keygen.c), one set of steps per kind (session_dkg.c,
+ * session_refresh.c, session_reshare.c). */
+typedef struct keygen_ops {
+    /* This node's round-1 payload (dealers only). */
+    int (*round1_encode)(session *s, uint8_t *out, size_t cap, size_t *len);
+    /* Decodes dealer `pos`'s round-1 payload into u.dkg.r1[pos]: TSS_ERR_ENCODING if malformed; sets
+     * s->culprit[...] and returns TSS_ERR_CULPRIT (or another failure) if it proves the session failed. */
+    int (*round1_accept)(session *s, int pos, const uint8_t *in, size_t len);
+    /* Once every confirm matches: fills u.dkg.r2_out[pos] for every receiver other than self. */
+    int (*deal)(session *s, tss_frost_identifier *culprits, size_t cap, size_t *n_culprits);
+    /* Once every share is in (receivers): fills s->result (key package, public key package). */
+    int (*combine)(session *s, tss_frost_identifier *culprits, size_t cap, size_t *n_culprits);
+} keygen_ops;
+
+extern const keygen_ops session_dkg_ops;
+extern const keygen_ops session_refresh_ops;
+extern const keygen_ops session_reshare_ops;
+
+/* Common start: members, dealer/receiver flags and kind-specific state are set (and, for a dealer,
+ * u.dkg.r1[self_pos]); marks the slot RUNNING, broadcasts round 1 (dealers) and advances. */
+int session_keygen_begin(session *s, const session_io *io, uint64_t now_ms);
+/* Common parameter checks and slot setup for the three kinds (members from nodes). */
+int session_keygen_setup(session *s, session_kind kind, uint64_t session_id, const uint16_t *nodes, uint16_t n,
+                         const session_keys *keys, const session_timing *timing, uint64_t now_ms);
+/* Builds u.dkg.old_pkp from u.dkg.old (sorted). */
+int session_keygen_old_pkp(session *s);
+/* Fills the result's public key package entries from pkp for the receivers; TSS_ERR_STATE if one is missing. */
+int session_keygen_result_shares(session *s, const tss_frost_public_key_package *pkp);
+/* Round-1 packages bound to the slot's commitment storage (after a failed decode too). */
+void session_keygen_r1_reset(session *s, int pos);
+/* DKG and refresh: own round-1 package; a peer's (TSS_ERR_ENCODING if malformed or not from that member). */
+int session_keygen_dkg_round1_encode(session *s, uint8_t *out, size_t cap, size_t *len);
+int session_keygen_dkg_round1_accept(session *s, int pos, const uint8_t *in, size_t len);
+/* Every other member's round-1 package into u.dkg.others_r1 / received share into others_r2 (member
+ * order); returns the count. */
+size_t session_keygen_gather_r1(session *s);
+size_t session_keygen_gather_r2(session *s);
+/* out[k] (part 2's output, for the k-th other member) into u.dkg.r2_out by position. */
+/* Sorts a key's holders ascending with their shares; TSS_ERR_INVALID_ARG if malformed (t, duplicates). */
+int session_keygen_sort_key(session_key_public *k);
+void session_keygen_scatter_r2(session *s, tss_frost_dkg_round2_package *out);
+
 int session_dkg_on_message(session *s, const session_io *io, int pos, uint8_t type, uint8_t round,
                            const uint8_t *payload, size_t len, uint64_t now_ms);
 int session_dkg_on_retry(session *s, const session_io *io, int pos, uint8_t type, uint8_t round);

@@ -41,6 +41,8 @@ static int valid_config(const validator_config *cfg)
     uint32_t n = cfg->replay_per_peer;
     if (n < 8 || n > (1u << 24) || (n & (n - 1)) != 0) return 0;
     if (cfg->max_message_len > WIRE_MAX_MESSAGE) return 0;
+    /* A rate limit with an empty bucket would silently reject every envelope. */
+    if (cfg->rate_per_sec != 0 && cfg->rate_burst == 0) return 0;
     return 1;
 }
 

@@ -47,7 +47,7 @@ typedef struct validator_config {
     uint64_t max_skew_ms;         /* accepted |timestamp - now| */
     uint32_t replay_per_peer;     /* fingerprints remembered per sender, power of two, >= 8 */
     uint32_t rate_per_sec;        /* token refill per sender per second (0 = no rate limit) */
-    uint32_t rate_burst;          /* bucket size (envelopes); a full bucket at start */
+    uint32_t rate_burst;          /* bucket size (envelopes); a full bucket at start; >= 1 with a rate */
     uint32_t max_message_len;     /* default limit on header.total_len, <= WIRE_MAX_MESSAGE (0 = that) */
     uint32_t max_len_by_type[WIRE_TYPE_LIMIT]; /* per-type limit; 0 = use max_message_len */
     validator_member_fn is_member;/* NULL = every configured peer is a member of every session */

@@ -121,7 +121,7 @@ step "kill node 5 (SIGKILL); the other 4 still sign"
 if ctl status >/dev/null 2>&1; then fail "status succeeds with node 5 down"; fi
 m2=(); a2=()
 for i in 1 2 3; do m=$(hexof "after kill $i"); m2+=("$m"); a2+=(--message "$m"); done
-ctl sign --key "$KEY" "${a2[@]}" --json >"$DIR/sign2.json"
+ctl sign --key "$KEY" --sequential "${a2[@]}" --json >"$DIR/sign2.json"
 check_signatures "$DIR/sign2.json" "$KEY" "$GROUP" "${m2[@]}"
 
 step "restart node 5 (same config, keys, store); sign with signers 3,4,5"

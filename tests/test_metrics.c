@@ -247,6 +247,17 @@ static void test_gauge_fn_and_capacity(void **state)
     assert_int_equal(tss_metrics_render(&reg, exact, need - 1, &len), TSS_ERR_CAPACITY);
 }
 
+/* Observing into a zeroed (never initialised) histogram must not divide by zero or write anywhere. */
+static void test_histogram_uninitialised_observe(void **state)
+{
+    (void)state;
+    static tss_histogram h; /* all zero: n_writers == 0 */
+    tss_histogram_observe(&h, 3, 42);
+    tss_histogram_observe(NULL, 0, 1);
+    for (uint32_t i = 0; i <= TSS_HIST_MAX_BOUNDS; i++) assert_int_equal(h.shards[0].counts[i], 0);
+    assert_int_equal(h.shards[0].sum, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_histogram_unlabelled_and_errors),
         cmocka_unit_test(test_gauge_fn_and_capacity),
         cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_histogram_uninitialised_observe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

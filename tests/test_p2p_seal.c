@@ -155,7 +155,11 @@ static void test_bad_keys(void **state)
     }
     assert_true(refused > 10);
     uint8_t small_order[32] = {1}; /* the identity point */
+    memset(&k, 0xa5, sizeof k);
     assert_true(p2p_key_init(&k, g_nodes[0].sk, small_order) != TSS_OK);
+    /* A failed init leaves no key material (old or partial) behind. */
+    static const p2p_key zero_key;
+    assert_memory_equal(&k, &zero_key, sizeof k);
     assert_int_equal(p2p_key_init(NULL, g_nodes[0].sk, g_nodes[1].pk), TSS_ERR_INVALID_ARG);
     key(&k, 0, 1);
     p2p_context c = ctx_of(1, 2);

@@ -94,6 +94,16 @@ static void test_dispatch(void **state)
         assert_int_equal(r, tss_backend_supported(vector_backends[i]) ? vector_backends[i] : best);
     }
     if (tss_cpu_features() & TSS_CPU_AVX512IFMA) assert_int_not_equal(best, TSS_BACKEND_REF);
+    /* the configuration entry point */
+    assert_int_equal(tss_backend_select(NULL), TSS_BACKEND_AUTO);
+    assert_int_equal(tss_backend_select(""), TSS_BACKEND_AUTO);
+    assert_int_equal(tss_backend_select("auto"), TSS_BACKEND_AUTO);
+    assert_int_equal(tss_backend_select("ref"), TSS_BACKEND_REF);
+    assert_int_equal(tss_backend_select("avx-9000"), TSS_BACKEND_COUNT);
+    for (size_t i = 0; i < N_VEC; i++) {
+        assert_int_equal(tss_backend_select(tss_backend_name(vector_backends[i])),
+                         tss_backend_supported(vector_backends[i]) ? vector_backends[i] : best);
+    }
 }
 
 /* ---- field ---- */

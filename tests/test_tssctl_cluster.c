@@ -411,6 +411,12 @@ static void test_lifecycle(void **state)
     assert_non_null(strstr(out, "DOWN"));
     free(out);
     free(err);
+    /* Signing without node 2: tssctl names the reachable holders as the candidate signers. */
+    const char *sign_loud[] = {"--cluster", fx->cluster, "sign", "--key", "00000000000000c1", "--text", "x", NULL};
+    run_expect(fx, sign_loud, 0, &out, &err);
+    assert_non_null(strstr(err, "2 of 3 holders of key 00000000000000c1 reachable; signing with nodes 1,3"));
+    free(out);
+    free(err);
     const char *cstatus[] = {"cluster", "status", "--dir", fx->cluster, NULL};
     run_expect(fx, cstatus, 1, &out, &err);
     assert_non_null(strstr(out, "stopped"));

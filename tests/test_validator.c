@@ -295,6 +295,12 @@ static void test_config(void **state)
     e.hdr.frag_count = WIRE_MAX_FRAGMENTS;
     assert_int_equal(validator_check(&v, &e, NOW), VALIDATOR_OK);
     free(mem);
+    /* A rate limit with a zero-size bucket would reject every envelope: refused at init. */
+    cfg.rate_per_sec = 100;
+    cfg.rate_burst = 0;
+    assert_int_equal(validator_mem_size(&cfg), 0);
+    cfg.rate_burst = 1;
+    assert_true(validator_mem_size(&cfg) > 0);
 }
 
 int main(void)

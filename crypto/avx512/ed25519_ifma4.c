@@ -1,8 +1,10 @@
 /* Ed25519 verification with AVX-512 IFMA on 256-bit vectors (4 lanes; two vpmadd52 per cycle on Zen 4). */
 #define IFMA_LANES 4
 #include "crypto/avx512/fe51_ifma.h"
+#include "crypto/avx512/ge25519_ifma_single.h"
 
 #define LANES_OPS tss_ed25519_ops_ifma4
 #define LANES_BACKEND TSS_BACKEND_AVX512Y
 #define GL_PIPPENGER_THRESHOLD 48
+#define LANES_DOUBLE_BASE ge25519_ifma_double_scalarmult_base_vartime
 #include "crypto/simd/ed25519_lanes_impl.h"

@@ -788,9 +788,13 @@ static void gl_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
     gl_ge_n(r, p, NULL, n);
 }
 
-/* Single verification: the two decompressions run in lanes; the [a]A + [b]B chain stays the portable
- * one, which measured faster than running its two halves in two lanes of a vertical accumulator. */
+/* Single verification: the two decompressions run in lanes; the [a]A + [b]B chain is LANES_DOUBLE_BASE
+ * when the includer has one (IFMA: one point per vector), else the portable one, which measured faster
+ * than running its two halves in two lanes of a vertical accumulator. */
+#ifndef LANES_DOUBLE_BASE
+#define LANES_DOUBLE_BASE ge25519_double_scalarmult_base_vartime
+#endif
 const tss_ed25519_ops LANES_OPS = {
-    LANES_BACKEND, gl_decode_zip215, gl_msm_split, gl_msm_scratch_size, ge25519_double_scalarmult_base_vartime,
+    LANES_BACKEND, gl_decode_zip215, gl_msm_split, gl_msm_scratch_size, LANES_DOUBLE_BASE,
     gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n,
 };

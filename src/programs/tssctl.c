@@ -5,7 +5,9 @@
  *   tssctl [NODES] status [--session ID]
  *   tssctl [NODES] keys [--key ID] [--json]
  *   tssctl [NODES] dkg --threshold T [--participants 1,2,3] [--session ID] [--json]
- *   tssctl [NODES] sign --key ID (--message HEX | --text STRING)... [--signers 1,2] [--prehash] [--json]
+ *   tssctl [NODES] sign --key ID (--message HEX | --text STRING)... [--signers 1,2] [--prehash] [--sequential]
+ *                  [--json]
+ *   (dkg and sign also take --skip L: a drill that leaves these participants out of the request's recipients)
  *   tssctl cluster init|up|start|kill|down|status --dir DIR ...   a local cluster (tssctl_cluster.h)
  *
  * NODES: --cluster DIR (every node*.ini in DIR), --config FILE (repeatable), or --node URL (repeatable, node
@@ -63,6 +65,7 @@ typedef struct options {
     size_t n_skip;
     bool prehash;
     bool sequential; /* sign: one session at a time */
+    int poll_ms;     /* 0: POLL_INTERVAL_MS */
     char **messages; /* hex */
     size_t n_messages;
 } options;
@@ -303,7 +306,7 @@ static bool poll_sessions(const options *o, const char *what, tracked *ts, size_
                         o->timeout_s, running);
             return running == 0;
         }
-        sleep_ms(POLL_INTERVAL_MS);
+        sleep_ms(o->poll_ms > 0 ? o->poll_ms : POLL_INTERVAL_MS);
     }
 }
 
@@ -695,6 +698,7 @@ static int cmd_sign(const options *o)
     /* --sequential: each session is awaited before the next starts (unloaded latency); one line of progress. */
     options quiet_o = *o;
     quiet_o.quiet = true;
+    quiet_o.poll_ms = 1; /* one session on loopback: poll closely so the wait does not dominate */
     for (size_t m = 0; m < o->n_messages && ok; m++) {
         char id[17];
         ts[m].session_id = base + m;

@@ -438,8 +438,9 @@ static size_t record_key(uint8_t key[1 + TSS_STORE_ID_MAX], int kind, const uint
     return 1 + id_len;
 }
 
-static int put_record(tss_store *s, int kind, const uint8_t *id, size_t id_len, const uint8_t *data, size_t len,
-                      unsigned flags, int secret)
+/* Writes one record inside txn (the caller commits or aborts). */
+static int put_in_txn(tss_store *s, MDB_txn *txn, int kind, const uint8_t *id, size_t id_len, const uint8_t *data,
+                      size_t len, unsigned flags, int secret)
 {
     int status = check_args(s, kind, id, id_len, secret);
     if (status != TSS_OK)
@@ -450,17 +451,11 @@ static int put_record(tss_store *s, int kind, const uint8_t *id, size_t id_len, 
     uint8_t kbuf[1 + TSS_STORE_ID_MAX];
     MDB_val k = {record_key(kbuf, kind, id, id_len), kbuf};
     MDB_val v = {secret ? TSS_STORE_SECRET_OVERHEAD + len : 1 + len, NULL};
-    MDB_txn *txn;
-    int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
-    if (rc != 0)
-        return lmdb_status(rc);
     /* RESERVE: the ciphertext is written straight into the page, so no plaintext copy is ever made. */
     unsigned put_flags = MDB_RESERVE | ((flags & TSS_STORE_REPLACE) ? 0u : MDB_NOOVERWRITE);
-    rc = mdb_put(txn, s->records, &k, &v, put_flags);
-    if (rc != 0) {
-        mdb_txn_abort(txn);
+    int rc = mdb_put(txn, s->records, &k, &v, put_flags);
+    if (rc != 0)
         return lmdb_status(rc);
-    }
     uint8_t *out = v.mv_data;
     if (secret) {
         uint8_t ad[AD_MAX];
@@ -470,14 +465,45 @@ static int put_record(tss_store *s, int kind, const uint8_t *id, size_t id_len, 
         out[0] = VALUE_SECRET_V1;
         randombytes_buf(out + 1, NONCE_BYTES);
         if (crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + NONCE_BYTES, &clen, len ? data : empty, len, ad,
-                                                       ad_len, NULL, out + 1, s->record_key) != 0) {
-            mdb_txn_abort(txn);
+                                                       ad_len, NULL, out + 1, s->record_key) != 0)
             return TSS_ERR_CRYPTO;
-        }
     } else {
         out[0] = VALUE_PUBLIC;
         if (len)
             memcpy(out + 1, data, len);
+    }
+    return TSS_OK;
+}
+
+static int put_record(tss_store *s, int kind, const uint8_t *id, size_t id_len, const uint8_t *data, size_t len,
+                      unsigned flags, int secret)
+{
+    tss_store_write w = {kind, id, id_len, data, len, flags};
+    int status = check_args(s, kind, id, id_len, secret);
+    if (status != TSS_OK)
+        return status;
+    return tss_store_put_many(s, &w, 1);
+}
+
+int tss_store_put_many(tss_store *s, const tss_store_write *writes, size_t n)
+{
+    if (s == NULL || (writes == NULL && n != 0))
+        return TSS_ERR_INVALID_ARG;
+    if (n == 0)
+        return TSS_OK;
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+    if (rc != 0)
+        return lmdb_status(rc);
+    for (size_t i = 0; i < n; i++) {
+        int secret = tss_store_kind_is_secret(writes[i].kind);
+        int status = secret < 0 ? TSS_ERR_INVALID_ARG
+                                : put_in_txn(s, txn, writes[i].kind, writes[i].id, writes[i].id_len, writes[i].data,
+                                             writes[i].len, writes[i].flags, secret);
+        if (status != TSS_OK) {
+            mdb_txn_abort(txn);
+            return status;
+        }
     }
     return lmdb_status(mdb_txn_commit(txn));
 }

@@ -85,6 +85,21 @@ void tss_store_close(tss_store *s);
 int tss_store_put_secret(tss_store *s, int kind, const uint8_t *id, size_t id_len, const uint8_t *data, size_t len,
                          unsigned flags);
 
+/* One record of a batch write (tss_store_put_many). */
+typedef struct tss_store_write {
+    int kind;                 /* secret kinds are encrypted, public ones stored as is */
+    const uint8_t *id;
+    size_t id_len;
+    const uint8_t *data;
+    size_t len;
+    unsigned flags;           /* TSS_STORE_REPLACE or 0 */
+} tss_store_write;
+
+/* Writes n records in one durable transaction: all of them or none (group commit: one fsync for many
+ * records, so a control plane finishing thousands of sessions per second is not bound by the disk's
+ * fsync rate). Errors as the single puts; on any error nothing is written. */
+int tss_store_put_many(tss_store *s, const tss_store_write *writes, size_t n);
+
 /* Decrypts the record into out. *out_len = its length. TSS_ERR_NOT_FOUND; TSS_ERR_CAPACITY if out_cap is
  * too small (*out_len then says how much is needed); TSS_ERR_CRYPTO if it does not authenticate (tampered,
  * moved, or damaged), with out zeroed. */

@@ -27,6 +27,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM  # meson's timeout: the nodes run in their own sessions, so stop them here
 fail() { echo "FAIL: $*"; exit 1; }
 step() { echo "=== [$((SECONDS - T0)) s] $*"; }
 ctl() { "$TSSCTL" --cluster "$C" --quiet "$@"; }

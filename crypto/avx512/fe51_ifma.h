@@ -146,21 +146,17 @@ static inline void fel_bcast(fel *h, const fe25519 *f)
     for (int i = 0; i < 5; i++) h->v[i] = V_SET1(f->v[i]);
 }
 
-/* lane l <- *src[l] (limbs < 2^52); built in registers: narrow stores then a wide load of a transposing
- * buffer would miss store forwarding */
+/* lane l <- *src[l] (limbs < 2^52) */
 static inline void fel_load(fel *h, const fe25519 *const src[LANES])
 {
+    _Alignas(64) uint64_t buf[5][LANES];
     #pragma GCC unroll 10
-    for (int i = 0; i < 5; i++) {
-#if LANES == 8
-        h->v[i] = _mm512_set_epi64((long long)src[7]->v[i], (long long)src[6]->v[i], (long long)src[5]->v[i],
-                                   (long long)src[4]->v[i], (long long)src[3]->v[i], (long long)src[2]->v[i],
-                                   (long long)src[1]->v[i], (long long)src[0]->v[i]);
-#else
-        h->v[i] = _mm256_set_epi64x((long long)src[3]->v[i], (long long)src[2]->v[i], (long long)src[1]->v[i],
-                                    (long long)src[0]->v[i]);
-#endif
+    for (int l = 0; l < LANES; l++) {
+        #pragma GCC unroll 10
+        for (int i = 0; i < 5; i++) buf[i][l] = src[l]->v[i];
     }
+    #pragma GCC unroll 10
+    for (int i = 0; i < 5; i++) h->v[i] = V_LOAD(buf[i]);
 }
 
 /* *dst[l] <- lane l, for the lanes in mask; limbs stay < 2^51 + 2^17 (a "reduced" fe25519) */

@@ -454,12 +454,17 @@ static void print_log_tail(const cluster_node *nd)
         fprintf(stderr, "  (no log: %s)\n", nd->log);
         return;
     }
-    static char buf[16384];
+    enum { TAIL_BYTES = 16384 };
+    char *buf = malloc(TAIL_BYTES);
+    if (buf == NULL) {
+        fclose(f);
+        return;
+    }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
-    long from = size > (long)sizeof buf - 1 ? size - ((long)sizeof buf - 1) : 0;
+    long from = size > TAIL_BYTES - 1 ? size - (TAIL_BYTES - 1) : 0;
     fseek(f, from, SEEK_SET);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    size_t n = fread(buf, 1, TAIL_BYTES - 1, f);
     fclose(f);
     buf[n] = '\0';
     size_t start = n, lines = 0;
@@ -472,8 +477,10 @@ static void print_log_tail(const cluster_node *nd)
             start--;
     }
     fprintf(stderr, "  last lines of %s:\n", nd->log);
-    for (char *line = strtok(buf + start, "\n"); line != NULL; line = strtok(NULL, "\n"))
+    char *save = NULL;
+    for (char *line = strtok_r(buf + start, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
         fprintf(stderr, "  | %s\n", line);
+    free(buf);
 }
 
 static int start_node(const cluster_opts *o, cluster_node *nd)

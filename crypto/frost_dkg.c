@@ -196,24 +196,51 @@ int tss_frost_dkg_verify_proof_of_knowledge(const tss_frost_dkg_round1_package *
 }
 
 /* Verifies the proofs of the unflagged senders: sum_j z_j([μ_j]B - [c_j]φ_j0 - R_j), cofactored, with random
- * 128-bit z_j, POK_CHUNK proofs per MSM; a failing chunk is re-checked proof by proof. */
-static void verify_proofs(const tss_frost_dkg_round1_package *round1, const frost_kg_index *idx, size_t m,
-                          uint8_t *flags, ge25519_p3 *pts, sc25519 *sc, void *ms, size_t ms_len)
+ * 128-bit z_j, POK_CHUNK proofs per MSM; a failing chunk is re-checked proof by proof. The 2 POK_CHUNK points
+ * of a chunk are decompressed together in the lanes of ops. */
+static void verify_proofs(const tss_ed25519_ops *ops, const tss_frost_dkg_round1_package *round1,
+                          const frost_kg_index *idx, size_t m, uint8_t *flags, ge25519_p3 *pts, sc25519 *sc,
+                          void *ms, size_t ms_len)
 {
     size_t members[POK_CHUNK];
     sc25519 cs[POK_CHUNK], mus[POK_CHUNK];
+    ge25519_p3 *outs[2 * POK_CHUNK];
+    const uint8_t *encs[2 * POK_CHUNK];
+    uint8_t ok[2 * POK_CHUNK];
     size_t k = 0;
     while (k < m) {
-        size_t cnt = 0;
-        sc25519 b;
-        sc25519_zero(&b);
-        for (; k < m && cnt < POK_CHUNK; k++) {
+        /* gather a chunk of well-formed packages and decode their φ_0 and R at once */
+        size_t cand = 0;
+        for (; k < m && cand < POK_CHUNK; k++) {
             if (flags[k])
                 continue;
             const tss_frost_dkg_round1_package *p = &round1[idx[k].idx];
-            if (pok_decode(&pts[2 * cnt], &pts[2 * cnt + 1], &mus[cnt], &cs[cnt], p) != TSS_OK) {
+            if (p->n_commitments < 1 || p->commitment == NULL) {
                 flags[k] = 1;
                 continue;
+            }
+            members[cand] = k;
+            outs[2 * cand] = &pts[2 * cand];
+            outs[2 * cand + 1] = &pts[2 * cand + 1];
+            encs[2 * cand] = p->commitment[0].bytes;
+            encs[2 * cand + 1] = p->proof_of_knowledge;
+            cand++;
+        }
+        frost_kg_decode_each_vartime(ops, outs, encs, 2 * cand, ok);
+        size_t cnt = 0;
+        sc25519 b;
+        sc25519_zero(&b);
+        for (size_t i = 0; i < cand; i++) {
+            const size_t at = members[i];
+            const tss_frost_dkg_round1_package *p = &round1[idx[at].idx];
+            if (!ok[2 * i] || !ok[2 * i + 1] || frost_scalar_decode(&mus[cnt], p->proof_of_knowledge + 32) != TSS_OK) {
+                flags[at] = 1;
+                continue;
+            }
+            frost_kg_pok_challenge(&cs[cnt], p->identifier.bytes, p->commitment[0].bytes, p->proof_of_knowledge);
+            if (cnt != i) {
+                pts[2 * cnt] = pts[2 * i];
+                pts[2 * cnt + 1] = pts[2 * i + 1];
             }
             uint8_t zb[32] = { 0 };
             sc25519 z, zc;
@@ -223,17 +250,17 @@ static void verify_proofs(const tss_frost_dkg_round1_package *round1, const fros
             sc25519_neg(&sc[2 * cnt], &zc);
             sc25519_neg(&sc[2 * cnt + 1], &z);
             sc25519_muladd(&b, &z, &mus[cnt], &b);
-            members[cnt++] = k;
+            members[cnt++] = at;
         }
         if (cnt == 0)
             continue;
         ge25519_p3 r;
-        int ok = 0;
+        int good = 0;
         if (msm_vartime_with_base(&r, &b, sc, pts, 2 * cnt, ms, ms_len) == 0) {
             ge25519_mul_by_cofactor(&r, &r);
-            ok = ge25519_is_identity(&r);
+            good = ge25519_is_identity(&r);
         }
-        if (!ok) {
+        if (!good) {
             for (size_t i = 0; i < cnt; i++)
                 if (!frost_kg_pok_check_vartime(&pts[2 * i + 1], &pts[2 * i], &cs[i], &mus[i]))
                     flags[members[i]] = 1;
@@ -300,7 +327,8 @@ int frost_kg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_packag
                              (expected > 0 && p->commitment == NULL));
     }
     if (!refresh)
-        verify_proofs(round1, idx, n_round1, flags, pts, sc, ms, msm_scratch_size(2 * POK_CHUNK));
+        verify_proofs(tss_ed25519_ops_get(TSS_BACKEND_AUTO), round1, idx, n_round1, flags, pts, sc, ms,
+                      msm_scratch_size(2 * POK_CHUNK));
     for (size_t k = 0; k < n_round1; k++)
         if (flags[k])
             frost_kg_culprit_add(culprits, culprits_cap, &bad, &idx[k].id);

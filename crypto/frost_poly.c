@@ -223,6 +223,16 @@ int frost_kg_points_decode_vartime(const tss_ed25519_ops *ops, ge25519_p3 *out, 
     return 0;
 }
 
+void frost_kg_decode_each_vartime(const tss_ed25519_ops *ops, ge25519_p3 *const out[], const uint8_t *const enc[],
+                                  size_t n, uint8_t ok[])
+{
+    if (n == 0)
+        return;
+    ops->decode_zip215(out, enc, n, ok);
+    for (size_t i = 0; i < n; i++)
+        ok[i] = (uint8_t)(ok[i] && strict_ok(out[i], enc[i]));
+}
+
 /* ---- r = a x + c mod L, x small and public, a and c secret ---- */
 
 __extension__ typedef unsigned __int128 u128;
@@ -309,14 +319,19 @@ void frost_kg_poly_eval(sc25519 *out, const sc25519 *coeffs, size_t t, const sc2
 /* Below this many terms the lanes' gather/scatter costs more than it saves. */
 #define LANES_MIN 4
 
-static void add_n(const tss_ed25519_ops *ops, ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n)
+void frost_kg_add_n(const tss_ed25519_ops *ops, ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n)
 {
-    if (n >= LANES_MIN) {
+    if (ops != NULL && n >= LANES_MIN) {
         ops->ge_add_n(r, p, q, n);
         return;
     }
     for (size_t i = 0; i < n; i++)
         ge25519_add(&r[i], &p[i], &q[i]);
+}
+
+static void add_n(const tss_ed25519_ops *ops, ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n)
+{
+    frost_kg_add_n(ops, r, p, q, n);
 }
 
 static void dbl_n(const tss_ed25519_ops *ops, ge25519_p3 *r, size_t n)

@@ -40,6 +40,10 @@ int frost_kg_exp_eval_all_vartime(const tss_ed25519_ops *ops, const ge25519_p3 *
                                   const tss_frost_identifier *ids, size_t id_stride, size_t n, frost_kg_emit_fn emit,
                                   void *ctx, void *scratch, size_t scratch_len);
 
+/* r[i] = p[i] + q[i] for i < n in the lanes of ops (portable ge25519_add when ops is NULL or n is small);
+ * r may equal p or q (same index), no other overlap. Public data. */
+void frost_kg_add_n(const tss_ed25519_ops *ops, ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n);
+
 /* ---- secret polynomial evaluation at public points ---- */
 
 /* r = a x + c mod L for a public x < 2^63: a 64x256-bit product reduced with 2^252 = -(L - 2^252) mod L and
@@ -54,6 +58,11 @@ void frost_kg_poly_eval(sc25519 *out, const sc25519 *coeffs, size_t t, const sc2
  * roots running in the lanes of ops (public data). 0 if every point decoded, else -1. */
 int frost_kg_points_decode_vartime(const tss_ed25519_ops *ops, ge25519_p3 *out, const tss_frost_element *enc,
                                    size_t n);
+
+/* As frost_kg_points_decode_vartime over pointer arrays, one verdict per point: ok[i] = 1 iff enc[i] decoded
+ * into *out[i]. */
+void frost_kg_decode_each_vartime(const tss_ed25519_ops *ops, ge25519_p3 *const out[], const uint8_t *const enc[],
+                                  size_t n, uint8_t ok[]);
 
 /* frost_point_decode_fast on two encodings at once (the two square roots interleaved, ~1.5x the speed of
  * two calls; public data). Bit 0 set iff s0 decoded into p0, bit 1 iff s1 into p1. */

@@ -91,8 +91,7 @@ int frost_kg_vss_combine(frost_kg_vss *v, tss_frost_identifier *culprits, size_t
             malformed = 1;
             continue;
         }
-        for (uint32_t j = 0; j < t; j++)
-            ge25519_add(&v->C[j], &v->C[j], &v->Cj[j]);
+        frost_kg_add_n(v->ops, v->C, v->C, v->Cj, t);
         sc25519_add(&v->share, &v->share, &s);
         sodium_memzero(&s, sizeof s);
     }

@@ -240,6 +240,17 @@ static void test_decode_batch(void **state)
                 assert_int_not_equal(frost_point_decode_fast(&chk, bad[k]), TSS_OK);
                 memcpy(enc[at[j]].bytes, bad[k], 32);
                 assert_int_equal(frost_kg_points_decode_vartime(ops, got, enc, N), -1);
+                /* one verdict per point: only the corrupted one fails */
+                ge25519_p3 *outs[N];
+                const uint8_t *encs[N];
+                uint8_t ok[N];
+                for (size_t i = 0; i < N; i++) {
+                    outs[i] = &got[i];
+                    encs[i] = enc[i].bytes;
+                }
+                frost_kg_decode_each_vartime(ops, outs, encs, N, ok);
+                for (size_t i = 0; i < N; i++)
+                    assert_int_equal(ok[i], i != at[j]);
                 enc[at[j]] = keep;
             }
         }

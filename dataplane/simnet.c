@@ -130,6 +130,17 @@ static int sim_tx(dp_port *port, dp_pkt **pkts, unsigned cnt)
         ctr_inc(&port->ctr.tx_pkts);
         ctr_add(&port->ctr.tx_bytes, pkt->len);
         ctr_inc(&n->ctr.sent);
+        if (n->tx_hook != NULL) {
+            size_t len = pkt->len;
+            simnet_tx_verdict v =
+                n->tx_hook(n->tx_hook_ctx, p, &pkt->addr, dp_pkt_data(pkt), &len, DP_PKT_DATA_ROOM);
+            if (v != SIMNET_TX_SEND || len > DP_PKT_DATA_ROOM) {
+                ctr_inc(&n->ctr.filtered);
+                dp_pool_put(port->pool, pkt);
+                continue;
+            }
+            pkt->len = (uint32_t)len;
+        }
         simnet_port *dst = route(n, &pkt->addr);
         if (dst == NULL) {
             ctr_inc(&n->ctr.no_route);
@@ -258,6 +269,12 @@ int simnet_inject(simnet *net, const dp_addr *from, const dp_addr *to, const uin
     int rc = enqueue(net, dst, from, data, len, net->cfg.now_us(net->cfg.clock_ctx));
     if (rc == TSS_OK) ctr_inc(&net->ctr.injected);
     return rc;
+}
+
+void simnet_set_tx_hook(simnet *net, simnet_tx_hook fn, void *ctx)
+{
+    net->tx_hook = fn;
+    net->tx_hook_ctx = fn != NULL ? ctx : NULL;
 }
 
 uint64_t simnet_next_due_us(const simnet *net)

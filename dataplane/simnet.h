@@ -11,6 +11,8 @@
  *   dp_tx_burst(&a.port, pkts, n);  dp_rx_burst(&b.port, pkts, max);
  *
  * A datagram addressed to no open port, or arriving when the table is full, is dropped and counted.
+ * A transmit hook (simnet_set_tx_hook) sees every transmitted datagram first and may rewrite or drop it:
+ * tests use it to make a node Byzantine while it keeps its valid keys.
  * Single-threaded: one thread drives every port of a network.
  */
 #ifndef TSS_DATAPLANE_SIMNET_H
@@ -28,6 +30,20 @@ extern "C" {
 #define SIMNET_MAX_PORTS 256
 
 typedef uint64_t (*simnet_clock_fn)(void *ctx);
+
+typedef struct simnet_port simnet_port;
+
+/* Verdict of a transmit hook. */
+typedef enum simnet_tx_verdict {
+    SIMNET_TX_SEND = 0,           /* send data[0..*len) (possibly rewritten in place) */
+    SIMNET_TX_DROP = 1,           /* the sender never sent it (counted as filtered) */
+} simnet_tx_verdict;
+
+/* Called for every datagram a port transmits, before routing and the loss model. data has cap bytes
+ * of room and DP_PKT_HEADROOM writable bytes in front of it (as a dp_pkt buffer); the hook may rewrite
+ * data and *len (<= cap). Runs on the thread driving the network. */
+typedef simnet_tx_verdict (*simnet_tx_hook)(void *ctx, const simnet_port *from, const dp_addr *to, uint8_t *data,
+                                            size_t *len, size_t cap);
 
 typedef struct simnet_config {
     uint64_t seed;
@@ -51,10 +67,10 @@ typedef struct simnet_counters {
     uint64_t no_route;            /* no port bound at the destination */
     uint64_t overflow;            /* in-flight table full */
     uint64_t injected;
+    uint64_t filtered;            /* dropped by the transmit hook */
 } simnet_counters;
 
 typedef struct simnet_flight simnet_flight;
-typedef struct simnet_port simnet_port;
 
 typedef struct simnet {
     simnet_config cfg;
@@ -66,6 +82,8 @@ typedef struct simnet {
     uint64_t next_seq;
     simnet_port *ports[SIMNET_MAX_PORTS];
     uint32_t n_ports;
+    simnet_tx_hook tx_hook;
+    void *tx_hook_ctx;
 } simnet;
 
 struct simnet_port {
@@ -88,6 +106,9 @@ int simnet_port_open(simnet_port *p, simnet *net, dp_pool *pool, const dp_addr *
 /* Queues raw bytes for delivery to `to` as if sent from `from` (for tests of hostile input); the loss model
  * does not apply. TSS_OK, TSS_ERR_NOT_FOUND (no port at `to`), TSS_ERR_CAPACITY, TSS_ERR_INVALID_ARG. */
 int simnet_inject(simnet *net, const dp_addr *from, const dp_addr *to, const uint8_t *data, size_t len);
+
+/* Installs (fn != NULL) or removes (fn == NULL) the transmit hook. */
+void simnet_set_tx_hook(simnet *net, simnet_tx_hook fn, void *ctx);
 
 /* Time of the next pending delivery (UINT64_MAX if none): lets a virtual clock jump ahead. */
 uint64_t simnet_next_due_us(const simnet *net);

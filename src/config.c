@@ -19,7 +19,7 @@ enum field {
     F_NODE_INDEX, F_NODE_IDENTITY, F_NODE_LISTEN, F_NODE_DATA_DIR, F_NODE_MASTER_FILE, F_NODE_MASTER_ENV,
     F_PEER_PUBLIC_KEY, F_PEER_ADDRESS,
     F_CORES_POLLER, F_CORES_VERIFY, F_CORES_ENGINES,
-    F_ENGINE_ARENA, F_ENGINE_RING, F_ENGINE_BATCH, F_ENGINE_WAIT, F_ENGINE_EARLY,
+    F_ENGINE_ARENA, F_ENGINE_RING, F_ENGINE_BATCH, F_ENGINE_WAIT, F_ENGINE_EARLY, F_ENGINE_BACKEND,
     F_TO_ROUND, F_TO_SESSION, F_TO_RETRY_INITIAL, F_TO_RETRY_MAX, F_TO_SKEW,
     F_LIMITS_RATE, F_LIMITS_PAYLOAD,
     F_API_LISTEN, F_API_TOKEN,
@@ -48,6 +48,7 @@ static const field_spec FIELDS[F_COUNT] = {
     [F_ENGINE_BATCH] = {SEC_ENGINE, "verify_batch"},
     [F_ENGINE_WAIT] = {SEC_ENGINE, "verify_wait_us"},
     [F_ENGINE_EARLY] = {SEC_ENGINE, "early_messages"},
+    [F_ENGINE_BACKEND] = {SEC_ENGINE, "backend"},
     [F_TO_ROUND] = {SEC_TIMEOUTS, "round_ms"},
     [F_TO_SESSION] = {SEC_TIMEOUTS, "session_ms"},
     [F_TO_RETRY_INITIAL] = {SEC_TIMEOUTS, "retry_initial_ms"},
@@ -341,6 +342,20 @@ static int set_env_name(parse_state *st, char out[TSS_CONFIG_ENV_MAX], const cha
     return 1;
 }
 
+/* A named backend this CPU cannot run is accepted and falls back to the fastest one (tss_backend_select):
+ * one config file serves a mixed fleet. */
+static int set_backend(parse_state *st, tss_backend *out, const char *v)
+{
+    tss_backend b = tss_backend_select(v);
+    if (b == TSS_BACKEND_COUNT) {
+        fail(st, st->lineno, "backend = '%s': unknown backend (expected auto, ref, avx2, avx512, avx512y or avx512z)",
+             v);
+        return 0;
+    }
+    *out = b;
+    return 1;
+}
+
 static int set_field(parse_state *st, enum field f, const char *v)
 {
     tss_config *cfg = st->cfg;
@@ -371,6 +386,7 @@ static int set_field(parse_state *st, enum field f, const char *v)
     case F_ENGINE_BATCH: return set_u32(st, &cfg->engine.verify_batch, "verify_batch", v, 1, 4096);
     case F_ENGINE_WAIT: return set_u32(st, &cfg->engine.verify_wait_us, "verify_wait_us", v, 0, 1000000);
     case F_ENGINE_EARLY: return set_u32(st, &cfg->engine.early_messages, "early_messages", v, 0, 1024);
+    case F_ENGINE_BACKEND: return set_backend(st, &cfg->engine.backend, v);
     case F_TO_ROUND: return set_u32(st, &cfg->timeouts.round_ms, "round_ms", v, 1, 3600000);
     case F_TO_SESSION: return set_u32(st, &cfg->timeouts.session_ms, "session_ms", v, 1, 86400000);
     case F_TO_RETRY_INITIAL:
@@ -438,6 +454,7 @@ static void set_defaults(tss_config *cfg)
     cfg->engine.verify_batch = 64;
     cfg->engine.verify_wait_us = 200;
     cfg->engine.early_messages = 32;
+    cfg->engine.backend = TSS_BACKEND_AUTO;
     cfg->timeouts.round_ms = 2000;
     cfg->timeouts.session_ms = 30000;
     cfg->timeouts.retry_initial_ms = 250;

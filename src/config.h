@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/cpu.h"
+
 #define TSS_CONFIG_MAX_PEERS 256   /* peer indices are 1..256 */
 #define TSS_CONFIG_MAX_ENGINES 64
 #define TSS_CONFIG_MAX_CORE 1023
@@ -55,6 +57,8 @@ typedef struct tss_config {
         uint32_t verify_batch;      /* most envelopes per verification batch */
         uint32_t verify_wait_us;    /* longest wait to fill a batch */
         uint32_t early_messages;    /* buffered early messages per session */
+        tss_backend backend;        /* Ed25519 verification backend (tss_backend_select of `backend`):
+                                     * TSS_BACKEND_AUTO, or a backend this CPU runs; copy to vs_config */
     } engine;
 
     struct {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "crypto/ed25519_backend.h"
 #include "tss/ed25519.h"
 
 _Static_assert(VS_MAX_BATCH <= TSS_ED25519_BATCH_CHUNK, "one verifier chunk per batch");
@@ -22,7 +23,9 @@ static size_t arrays_size(uint32_t m)
 
 size_t vs_mem_size(const vs_config *cfg)
 {
-    if (cfg == NULL || cfg->max_batch == 0 || cfg->max_batch > VS_MAX_BATCH || cfg->deliver == NULL) return 0;
+    if (cfg == NULL || cfg->max_batch == 0 || cfg->max_batch > VS_MAX_BATCH || cfg->deliver == NULL ||
+        (unsigned)cfg->backend >= TSS_BACKEND_COUNT)
+        return 0;
     size_t scratch = cfg->max_batch > 1 ? tss_ed25519_verify_batch_scratch_size(cfg->max_batch) : 0;
     return align16(scratch) + arrays_size(cfg->max_batch);
 }
@@ -62,11 +65,12 @@ static unsigned run_batch(verify_stage *vs, uint64_t *reason)
     int rc;
     if (n == 1) {
         /* Same ZIP-215 rules as the batch equation; cheaper for a lone item. */
-        vs->ok[0] = tss_ed25519_verify(vs->sigs[0], vs->msgs[0], vs->lens[0], vs->pks[0]) == 0;
+        vs->ok[0] =
+            tss_ed25519_verify_backend(vs->cfg.backend, vs->sigs[0], vs->msgs[0], vs->lens[0], vs->pks[0]) == 0;
         rc = vs->ok[0] ? 0 : -1;
     } else {
-        rc = tss_ed25519_verify_batch_scratch(vs->sigs, vs->msgs, vs->lens, vs->pks, n, vs->ok, vs->scratch,
-                                              vs->scratch_len);
+        rc = tss_ed25519_verify_batch_scratch_backend(vs->cfg.backend, vs->sigs, vs->msgs, vs->lens, vs->pks, n,
+                                                      vs->ok, vs->scratch, vs->scratch_len);
     }
     if (rc != 0) ctr_inc(&vs->ctr.batches_failed);
     /* The arrays are read while delivering, so the callback may not push (vs_push refuses). */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/cpu.h"
 #include "tss/common.h"
 
 #ifdef __cplusplus
@@ -43,6 +44,8 @@ typedef struct vs_config {
     uint64_t max_wait_us;   /* longest an item waits before vs_poll verifies a partial batch */
     vs_deliver_fn deliver;
     void *cb_ctx;
+    tss_backend backend;    /* verification backend; TSS_BACKEND_AUTO (0, the zero-initialised default)
+                             * resolves per call (TSS_BACKEND env, else the fastest); from [engine] backend */
 } vs_config;
 
 typedef struct vs_counters {

@@ -32,6 +32,10 @@ struct cluster {
     node *nodes[CLUSTER_MAX_NODES + 1];
     int online[CLUSTER_MAX_NODES + 1];
     tss_api_session_info *info;
+    cluster_tamper_fn tamper;
+    void *tamper_ctx;
+    cluster_tamper_counters tamper_ctr;
+    cluster_envelope tamper_env;
 };
 
 static uint64_t real_ns(clockid_t id)
@@ -242,6 +246,83 @@ unsigned cluster_step(cluster *c)
         }
     }
     return work;
+}
+
+/* ---- tamper hook ---- */
+
+static uint32_t node_of_port(const cluster *c, const simnet_port *p)
+{
+    for (uint32_t i = 1; i <= c->o.n; i++)
+        if (p >= &c->ports[i][0] && p < &c->ports[i][PORTS_PER_NODE]) return i;
+    return 0;
+}
+
+static uint32_t node_of_addr(const cluster *c, const dp_addr *a)
+{
+    for (uint32_t i = 1; i <= c->o.n; i++)
+        if (a->u.sa.sa_family == AF_INET && a->u.in4.sin_port == c->addr[i].u.in4.sin_port &&
+            a->u.in4.sin_addr.s_addr == c->addr[i].u.in4.sin_addr.s_addr)
+            return i;
+    return 0;
+}
+
+static simnet_tx_verdict tamper_hook(void *ctx, const simnet_port *from, const dp_addr *to, uint8_t *data,
+                                     size_t *len, size_t cap)
+{
+    cluster *c = ctx;
+    cluster_envelope *e = &c->tamper_env;
+    uint32_t sender = node_of_port(c, from);
+    wire_envelope env;
+    /* data is a dp_pkt buffer: wire_decode may write the domain tag into its headroom. */
+    if (sender == 0 || wire_decode(data, *len, &env, NULL) != TSS_OK) {
+        c->tamper_ctr.undecodable++;
+        return SIMNET_TX_SEND;
+    }
+    e->from = sender;
+    e->to = node_of_addr(c, to);
+    e->hdr = env.hdr;
+    e->timestamp_ms = env.timestamp_ms;
+    memcpy(e->payload, env.payload, env.hdr.payload_len);
+    e->payload_len = env.hdr.payload_len;
+    e->datagram = data;
+    e->datagram_len = *len;
+    c->tamper_ctr.seen++;
+    cluster_tamper_verdict v = c->tamper(c->tamper_ctx, c, e);
+    if (v == CLUSTER_TAMPER_DROP) {
+        c->tamper_ctr.dropped++;
+        return SIMNET_TX_DROP;
+    }
+    if (v != CLUSTER_TAMPER_REWRITE) return SIMNET_TX_SEND;
+    if (env.hdr.frag_count != 1 || e->payload_len > WIRE_MAX_PAYLOAD) {
+        c->tamper_ctr.refused++;
+        return SIMNET_TX_SEND;
+    }
+    /* Encode into scratch first: a refused rewrite leaves the original datagram intact. */
+    uint8_t buf[WIRE_HEADROOM + WIRE_MAX_DATAGRAM];
+    size_t out = 0;
+    int rc = wire_encode_fragment(buf + WIRE_HEADROOM, WIRE_MAX_DATAGRAM, &out, &e->hdr, e->payload,
+                                  e->payload_len, 0, e->timestamp_ms, c->id[sender].secret_key);
+    if (rc != TSS_OK || out > cap) {
+        c->tamper_ctr.refused++;
+        return SIMNET_TX_SEND;
+    }
+    memcpy(data, buf + WIRE_HEADROOM, out);
+    *len = out;
+    c->tamper_ctr.rewritten++;
+    return SIMNET_TX_SEND;
+}
+
+void cluster_set_tamper(cluster *c, cluster_tamper_fn fn, void *ctx)
+{
+    c->tamper = fn;
+    c->tamper_ctx = ctx;
+    memset(&c->tamper_ctr, 0, sizeof c->tamper_ctr);
+    simnet_set_tx_hook(&c->net, fn != NULL ? tamper_hook : NULL, c);
+}
+
+const cluster_tamper_counters *cluster_tamper_stats(const cluster *c)
+{
+    return &c->tamper_ctr;
 }
 
 int cluster_start_dkg(cluster *c, uint32_t i, uint64_t sid, const uint16_t *parts, uint16_t n, uint16_t t)

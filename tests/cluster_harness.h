@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "dataplane/simnet.h"
+#include "dataplane/wire.h"
 #include "src/api.h"
 #include "src/node.h"
 
@@ -56,5 +57,44 @@ tss_api_session_info *cluster_info(cluster *c);
 /* Steps until every listed node reports the session finished, or max_ms of cluster time passed.
  * Returns the number of those nodes whose state is DONE (n_nodes = all done). */
 uint32_t cluster_wait(cluster *c, uint64_t sid, const uint16_t *nodes, uint32_t n_nodes, uint64_t max_ms);
+
+/* ---- Byzantine nodes: valid keys, chosen lies ----
+ * A tamper callback sees every envelope any node transmits (one datagram per destination, decoded,
+ * signature not checked) before the network's loss model. It may let it pass, drop it (the node never
+ * sent it), or rewrite it: the harness re-encodes hdr ‖ payload with the (possibly changed) timestamp and
+ * signs it with the sending node's key, so receivers see a correctly signed lie from that node. Only
+ * single-fragment envelopes can be rewritten (a rewrite of a fragment is refused and sent unchanged).
+ * Sealed DKG round-2 payloads can be opened and re-sealed by the callback with p2p_key_init over
+ * cluster_identity() keys. Envelopes the nodes send are always decodable; others are passed unchanged. */
+typedef enum cluster_tamper_verdict {
+    CLUSTER_TAMPER_PASS = 0,
+    CLUSTER_TAMPER_REWRITE = 1,
+    CLUSTER_TAMPER_DROP = 2,
+} cluster_tamper_verdict;
+
+typedef struct cluster_envelope {
+    uint32_t from;                  /* sending node */
+    uint32_t to;                    /* destination node, 0 if the address is no node's */
+    wire_header hdr;                /* as decoded; a rewrite may change type, round, seq, session, recipient */
+    uint64_t timestamp_ms;
+    uint8_t payload[WIRE_MAX_PAYLOAD];
+    size_t payload_len;             /* a rewrite may change it, up to WIRE_MAX_PAYLOAD */
+    const uint8_t *datagram;        /* the signed datagram as the node sent it (e.g. to capture for a replay) */
+    size_t datagram_len;
+} cluster_envelope;
+
+typedef cluster_tamper_verdict (*cluster_tamper_fn)(void *ctx, cluster *c, cluster_envelope *env);
+
+typedef struct cluster_tamper_counters {
+    uint64_t seen;                  /* envelopes shown to the callback */
+    uint64_t rewritten;
+    uint64_t dropped;
+    uint64_t refused;               /* rewrite of a fragment or re-encoding failed: sent unchanged */
+    uint64_t undecodable;           /* not an envelope: sent unchanged without calling the callback */
+} cluster_tamper_counters;
+
+/* Installs (fn != NULL) or removes the tamper callback; counters restart at zero. */
+void cluster_set_tamper(cluster *c, cluster_tamper_fn fn, void *ctx);
+const cluster_tamper_counters *cluster_tamper_stats(const cluster *c);
 
 #endif

@@ -475,9 +475,15 @@ static int dispatch(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, int pre
     return -1;
 }
 
+/* Enough for the portable algorithms and for the selected vector backend, which msm_vartime_with_base
+ * uses whenever its scratch fits: sizing with this is what lets FROST's MSMs take the vector path. */
 size_t msm_scratch_size(size_t n)
 {
-    return n < MSM_PIPPENGER_THRESHOLD ? msm_straus_scratch_size(n) : msm_pippenger_scratch_size(n);
+    const size_t ref = n < MSM_PIPPENGER_THRESHOLD ? msm_straus_scratch_size(n) : msm_pippenger_scratch_size(n);
+    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
+    if (ops->id == TSS_BACKEND_REF || n == 0 || n > MSM_TERMS_MAX) return ref;
+    const size_t vec = ops->msm_scratch_size(n);
+    return vec > ref ? vec : ref;
 }
 
 size_t msm_split_scratch_size(size_t n)

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include "crypto/ge25519.h"
 
-/* Bytes of scratch needed for msm_vartime with n terms (any alignment: 16 bytes of slack are included). */
+/* Bytes of scratch needed for msm_vartime with n terms (any alignment: 16 bytes of slack are included): the
+ * most of the portable algorithms and the selected vector backend (tss_ed25519_ops_get(TSS_BACKEND_AUTO)),
+ * so that msm_vartime takes the vector path. A smaller scratch that fits the portable code still works. */
 size_t msm_scratch_size(size_t n);
 /* 0 on success, -1 if scratch is too small. n = 0 gives the identity. Never allocates.
  * A scratch of msm_scratch_size(N) bytes serves every call with n <= N (when the preferred algorithm's

@@ -39,8 +39,10 @@ int frost_scalar_decode(sc25519 *s, const uint8_t b[32])
     return sc25519_from_bytes_canonical(s, b) == 0 ? TSS_OK : TSS_ERR_ENCODING;
 }
 
-/* Stack scratch for one MSM chunk; the chunk shrinks until its scratch fits. */
-#define FROST_MSM_SCRATCH_BYTES 24576
+/* Stack scratch for one MSM chunk; the chunk shrinks until its scratch (msm_scratch_size: the selected
+ * vector backend's when there is one) fits. 96 KB holds the vector Straus tables of 32 terms, the chunk
+ * frost_group_commitment passes; with the former 24 KB only the portable code fitted. */
+#define FROST_MSM_SCRATCH_BYTES (96u * 1024u)
 #define FROST_MSM_MAX_CHUNK 64
 
 void frost_msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n)

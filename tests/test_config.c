@@ -123,6 +123,7 @@ static void test_minimal_valid(void **state)
     assert_int_equal(cfg->engine.arena_sessions, 1024);
     assert_int_equal(cfg->timeouts.round_ms, 2000);
     assert_int_equal(cfg->limits.max_payload, 65536);
+    assert_int_equal(cfg->engine.backend, TSS_BACKEND_AUTO);
 }
 
 static void test_all_fields(void **state)
@@ -260,6 +261,9 @@ static const bad_case BAD[] = {
     {NODE PEERS API "[peer.x]\n", 16, "bad peer section [peer.x]"},
     {NODE PEERS API "[engine]\nring_capacity = 1000\n", 17, "ring_capacity = 1000: must be a power of two"},
     {NODE PEERS API "[engine]\narena_sessions = 0\n", 17, "arena_sessions = '0'"},
+    {NODE PEERS API "[engine]\nverify_batch = 8\nbackend = fast\n", 18, "backend = 'fast': unknown backend"},
+    {NODE PEERS API "[engine]\nbackend = AVX2\n", 17, "backend = 'AVX2': unknown backend"},
+    {NODE PEERS API "[engine]\nbackend = ref\nbackend = ref\n", 18, "field 'backend' given twice"},
     {NODE PEERS API "[cores]\nengines = 1, 2, 1\n", 17, "core 1 listed twice"},
     {NODE PEERS API "[cores]\nengines = 1, two\n", 17, "'two' is not a core number"},
     {NODE PEERS API "[cores]\nengines = ,\n", 17, "expected a list of core numbers"},
@@ -293,6 +297,28 @@ static void test_bad_inputs(void **state)
         if (strncmp(err, prefix, strlen(prefix)) != 0)
             fail_msg("case %zu: message '%s' does not start with '%s'", i, err, prefix);
         assert_int_equal(f->cfg.n_peers, 0); /* nothing half-loaded */
+    }
+}
+
+/* [engine] backend: every documented name loads, as tss_backend_select maps it (a backend this CPU cannot
+ * run becomes the fastest one it can). */
+static void test_backend_field(void **state)
+{
+    fixture *f = *state;
+    static const char *const names[] = {"auto", "ref", "avx2", "avx512", "avx512y", "avx512z"};
+    char path[512], err[TSS_CONFIG_ERROR_MAX], text[1024];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(text, sizeof text, NODE PEERS API "[engine]\nbackend = %s\n", names[i]);
+        write_config(f, "backend.ini", text, path, sizeof path);
+        assert_int_equal(tss_config_load(&f->cfg, path, err, sizeof err), TSS_OK);
+        tss_backend want = tss_backend_select(names[i]);
+        assert_int_not_equal(want, TSS_BACKEND_COUNT);
+        assert_int_equal(f->cfg.engine.backend, want);
+        if (strcmp(names[i], "auto") == 0)
+            assert_int_equal(f->cfg.engine.backend, TSS_BACKEND_AUTO);
+        else
+            assert_true(tss_backend_supported(f->cfg.engine.backend) && f->cfg.engine.backend != TSS_BACKEND_AUTO);
+        if (strcmp(names[i], "ref") == 0) assert_int_equal(f->cfg.engine.backend, TSS_BACKEND_REF);
     }
 }
 
@@ -415,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_minimal_valid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backend_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports_in_use, setup, teardown),

@@ -92,15 +92,21 @@ static vs_item item_of(int i)
     return it;
 }
 
-static void *stage_new(verify_stage *vs, uint32_t max_batch, uint64_t wait_us, sink *s)
+static void *stage_new_backend(verify_stage *vs, uint32_t max_batch, uint64_t wait_us, sink *s, tss_backend b)
 {
-    vs_config cfg = {.max_batch = max_batch, .max_wait_us = wait_us, .deliver = deliver, .cb_ctx = s};
+    vs_config cfg = {.max_batch = max_batch, .max_wait_us = wait_us, .deliver = deliver, .cb_ctx = s, .backend = b};
     size_t need = vs_mem_size(&cfg);
     assert_true(need > 0);
     void *mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
     assert_non_null(mem);
     assert_int_equal(vs_init(vs, &cfg, mem, need), TSS_OK);
+    assert_int_equal(vs->cfg.backend, b);
     return mem;
+}
+
+static void *stage_new(verify_stage *vs, uint32_t max_batch, uint64_t wait_us, sink *s)
+{
+    return stage_new_backend(vs, max_batch, wait_us, s, TSS_BACKEND_AUTO);
 }
 
 static void check_all_delivered(const sink *s, const verify_stage *vs)
@@ -138,6 +144,29 @@ static void test_mixed_batches(void **state)
         assert_int_equal(vs.ctr.flush_full, N_ENV / batch_sizes[b]);
         assert_int_equal(vs.ctr.batches, (N_ENV + batch_sizes[b] - 1) / batch_sizes[b]);
         free(mem);
+    }
+}
+
+/* vs_config.backend: every backend this machine runs (the others fall back) gives the expected verdicts, for
+ * single verification and for batches on both sides of the Straus/Pippenger switch. */
+static void test_backends(void **state)
+{
+    (void)state;
+    static const uint32_t batch_sizes[] = {1, 5, 64, 300};
+    for (int b = TSS_BACKEND_AUTO; b < TSS_BACKEND_COUNT; b++) {
+        for (size_t k = 0; k < sizeof batch_sizes / sizeof batch_sizes[0]; k++) {
+            verify_stage vs;
+            sink s;
+            memset(&s, 0, sizeof s);
+            void *mem = stage_new_backend(&vs, batch_sizes[k], 1000, &s, (tss_backend)b);
+            for (int i = 0; i < N_ENV; i++) {
+                vs_item it = item_of(i);
+                assert_int_equal(vs_push(&vs, &it, 0), TSS_OK);
+            }
+            vs_flush(&vs);
+            check_all_delivered(&s, &vs);
+            free(mem);
+        }
     }
 }
 
@@ -257,6 +286,10 @@ static void test_config(void **state)
     cfg.max_batch = VS_MAX_BATCH + 1;
     assert_int_equal(vs_mem_size(&cfg), 0);
     cfg.max_batch = 4;
+    cfg.backend = TSS_BACKEND_COUNT;
+    assert_int_equal(vs_mem_size(&cfg), 0);
+    cfg.backend = TSS_BACKEND_REF;
+    assert_true(vs_mem_size(&cfg) > 0);
     cfg.deliver = NULL;
     assert_int_equal(vs_mem_size(&cfg), 0);
 }
@@ -267,6 +300,7 @@ int main(void)
     build_corpus();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mixed_batches),
+        cmocka_unit_test(test_backends),
         cmocka_unit_test(test_all_valid_and_all_invalid),
         cmocka_unit_test(test_timeout_flush),
         cmocka_unit_test(test_reentrant_push),

@@ -8,41 +8,21 @@
 #include <time.h>
 
 #include "bench.h"
+#include "bench_sigs.h"
 #include "tss/common.h"
 #include "tss/ed25519.h"
 
 #define MAX_N 4096
 #define MSG_LEN 64
 
-static uint8_t g_pk[MAX_N][32], g_sig[MAX_N][64], g_msg[MAX_N][MSG_LEN];
-static const uint8_t *g_sigs[MAX_N], *g_pks[MAX_N], *g_msgs[MAX_N];
-static size_t g_lens[MAX_N];
-static int g_ok[MAX_N];
-static void *g_scratch;
-static size_t g_scratch_len;
-
-static void setup(void)
-{
-    for (size_t i = 0; i < MAX_N; i++) {
-        uint8_t sk[64];
-        tss_ed25519_keypair(g_pk[i], sk);
-        randombytes_buf(g_msg[i], MSG_LEN);
-        tss_ed25519_sign(g_sig[i], g_msg[i], MSG_LEN, sk);
-        g_sigs[i] = g_sig[i];
-        g_pks[i] = g_pk[i];
-        g_msgs[i] = g_msg[i];
-        g_lens[i] = MSG_LEN;
-    }
-    g_scratch_len = tss_ed25519_verify_batch_scratch_size(MAX_N);
-    g_scratch = malloc(g_scratch_len);
-}
+static bench_sigs g_set; /* MAX_N signatures, made once in main */
 
 static void bm_ours(bench_state *st, void *arg)
 {
     (void)arg;
     size_t i = 0;
     while (bench_keep_running(st)) {
-        if (tss_ed25519_verify(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+        if (tss_ed25519_verify(g_set.sig[i], g_set.msgs[i], MSG_LEN, g_set.pk[i]) != 0) bench_skip(st, "rejected");
         i = (i + 1) % MAX_N;
     }
     bench_set_items(st, bench_iterations(st));
@@ -53,7 +33,8 @@ static void bm_sodium(bench_state *st, void *arg)
     (void)arg;
     size_t i = 0;
     while (bench_keep_running(st)) {
-        if (crypto_sign_verify_detached(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+        if (crypto_sign_verify_detached(g_set.sig[i], g_set.msgs[i], MSG_LEN, g_set.pk[i]) != 0)
+            bench_skip(st, "rejected");
         i = (i + 1) % MAX_N;
     }
     bench_set_items(st, bench_iterations(st));
@@ -65,13 +46,13 @@ static void bm_openssl(bench_state *st, void *arg)
     /* keys parsed once (as a verifier holding public keys would); one DigestVerify per signature */
     enum { K = 256 };
     EVP_PKEY *keys[K];
-    for (size_t i = 0; i < K; i++) keys[i] = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, g_pk[i], 32);
+    for (size_t i = 0; i < K; i++) keys[i] = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, g_set.pk[i], 32);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t i = 0;
     while (bench_keep_running(st)) {
         EVP_MD_CTX_reset(ctx); /* OpenSSL 3.0 mis-verifies when a context is re-initialised with another key */
         if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, keys[i]) != 1 ||
-            EVP_DigestVerify(ctx, g_sig[i], 64, g_msg[i], MSG_LEN) != 1)
+            EVP_DigestVerify(ctx, g_set.sig[i], 64, g_set.msgs[i], MSG_LEN) != 1)
             bench_skip(st, "rejected");
         i = (i + 1) % K;
     }
@@ -86,8 +67,8 @@ static void bm_batch(bench_state *st, void *arg)
     const size_t n = (size_t)bench_arg(st);
     size_t off = 0;
     while (bench_keep_running(st)) {
-        if (tss_ed25519_verify_batch_scratch(g_sigs + off, g_msgs + off, g_lens + off, g_pks + off, n, g_ok,
-                                             g_scratch, g_scratch_len) != 0)
+        if (tss_ed25519_verify_batch_scratch(g_set.sigs + off, g_set.msgs + off, g_set.lens + off, g_set.pks + off,
+                                             n, g_set.ok, g_set.scratch, g_set.scratch_len) != 0)
             bench_skip(st, "rejected");
         off = (off + n) % MAX_N;
     }
@@ -103,8 +84,8 @@ static void bm_batch_one_key(bench_state *st, void *arg)
     (void)arg;
     const size_t n = (size_t)bench_arg(st);
     while (bench_keep_running(st)) {
-        if (tss_ed25519_verify_batch_scratch(g_one_sigs, g_msgs, g_lens, g_one_pks, n, g_ok, g_scratch,
-                                             g_scratch_len) != 0)
+        if (tss_ed25519_verify_batch_scratch(g_one_sigs, g_set.msgs, g_set.lens, g_one_pks, n, g_set.ok,
+                                             g_set.scratch, g_set.scratch_len) != 0)
             bench_skip(st, "rejected");
     }
     bench_set_items(st, bench_iterations(st) * (int64_t)n);
@@ -128,11 +109,12 @@ static void bm_interleaved(bench_state *st, void *arg)
     while (bench_keep_running(st)) {
         const double t0 = now_ns();
         for (size_t i = off; i < off + n; i++) {
-            if (crypto_sign_verify_detached(g_sig[i], g_msg[i], MSG_LEN, g_pk[i]) != 0) bench_skip(st, "rejected");
+            if (crypto_sign_verify_detached(g_set.sig[i], g_set.msgs[i], MSG_LEN, g_set.pk[i]) != 0)
+                bench_skip(st, "rejected");
         }
         const double t1 = now_ns();
-        if (tss_ed25519_verify_batch_scratch(g_sigs + off, g_msgs + off, g_lens + off, g_pks + off, n, g_ok,
-                                             g_scratch, g_scratch_len) != 0)
+        if (tss_ed25519_verify_batch_scratch(g_set.sigs + off, g_set.msgs + off, g_set.lens + off, g_set.pks + off,
+                                             n, g_set.ok, g_set.scratch, g_set.scratch_len) != 0)
             bench_skip(st, "rejected");
         const double t2 = now_ns();
         t_single += t1 - t0;
@@ -147,11 +129,11 @@ static void bm_interleaved(bench_state *st, void *arg)
 int main(int argc, char **argv)
 {
     if (tss_init() != 0) return 1;
-    setup();
+    if (bench_sigs_init(&g_set, MAX_N, MSG_LEN) != 0) return 1;
     uint8_t sk[64];
     tss_ed25519_keypair(g_one_pk, sk);
     for (size_t i = 0; i < MAX_N; i++) {
-        tss_ed25519_sign(g_one_sig[i], g_msg[i], MSG_LEN, sk);
+        tss_ed25519_sign(g_one_sig[i], g_set.msgs[i], MSG_LEN, sk);
         g_one_sigs[i] = g_one_sig[i];
         g_one_pks[i] = g_one_pk;
     }
@@ -183,6 +165,6 @@ int main(int argc, char **argv)
            inter[0] < 0 ? "(not run)" : inter[0] >= 2.5 ? "PASS" : "MISS");
     printf("  batch n=1024 >= 3.0x: %5.2fx [%5.2fx]  %s\n", inter[1], r[4],
            inter[1] < 0 ? "(not run)" : inter[1] >= 3.0 ? "PASS" : "MISS");
-    free(g_scratch);
+    bench_sigs_free(&g_set);
     return rc;
 }

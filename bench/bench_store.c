@@ -26,11 +26,17 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-static int fresh_store(ctx *c, tss_store *s, const char *name)
+/* A new empty directory $TMPDIR/tss-bench-<name>-XXXXXX: 0 or -1. */
+static int fresh_dir(ctx *c, const char *name)
 {
     const char *tmp = getenv("TMPDIR");
     snprintf(c->dir, sizeof c->dir, "%s/tss-bench-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-    if (mkdtemp(c->dir) == NULL)
+    return mkdtemp(c->dir) != NULL ? 0 : -1;
+}
+
+static int fresh_store(ctx *c, tss_store *s, const char *name)
+{
+    if (fresh_dir(c, name) != 0)
         return -1;
     return tss_store_open(s, c->dir, MASTER) == TSS_OK ? 0 : -1;
 }
@@ -46,44 +52,34 @@ static void id_of(char id[24], uint64_t i)
     snprintf(id, 24, "k%016llu", (unsigned long long)i);
 }
 
-static void bm_put_secret(bench_state *st, void *arg)
-{
-    (void)arg;
-    ctx c;
-    tss_store s;
-    uint8_t v[RECORD];
-    char id[24];
-    randombytes_buf(v, sizeof v);
-    if (fresh_store(&c, &s, "put") != 0) {
-        bench_skip(st, "cannot open store");
-        return;
-    }
-    uint64_t i = 0;
-    while (bench_keep_running(st)) {
-        id_of(id, i++);
-        if (tss_store_put_secret(&s, TSS_STORE_KEY_PACKAGE, (const uint8_t *)id, strlen(id), v, sizeof v, 0) != 0)
-            bench_skip(st, "put failed");
-    }
-    bench_set_items(st, bench_iterations(st));
-    done(&c, &s);
-}
+/* One durable write: a secret record (encrypted) or a public one, measured by the same loop. */
+typedef struct put_case {
+    const char *dir_name;
+    int secret;
+    int kind;
+} put_case;
 
-static void bm_put_public(bench_state *st, void *arg)
+static const put_case PUT_SECRET = {"put", 1, TSS_STORE_KEY_PACKAGE};
+static const put_case PUT_PUBLIC = {"pub", 0, TSS_STORE_SESSION};
+
+static void bm_put(bench_state *st, void *arg)
 {
-    (void)arg;
+    const put_case *pc = arg;
     ctx c;
     tss_store s;
     uint8_t v[RECORD];
     char id[24];
     randombytes_buf(v, sizeof v);
-    if (fresh_store(&c, &s, "pub") != 0) {
+    if (fresh_store(&c, &s, pc->dir_name) != 0) {
         bench_skip(st, "cannot open store");
         return;
     }
     uint64_t i = 0;
     while (bench_keep_running(st)) {
         id_of(id, i++);
-        if (tss_store_put_public(&s, TSS_STORE_SESSION, (const uint8_t *)id, strlen(id), v, sizeof v, 0) != 0)
+        int rc = pc->secret ? tss_store_put_secret(&s, pc->kind, (const uint8_t *)id, strlen(id), v, sizeof v, 0)
+                            : tss_store_put_public(&s, pc->kind, (const uint8_t *)id, strlen(id), v, sizeof v, 0);
+        if (rc != 0)
             bench_skip(st, "put failed");
     }
     bench_set_items(st, bench_iterations(st));
@@ -154,9 +150,7 @@ static void bm_open_passphrase(bench_state *st, void *arg)
     (void)arg;
     ctx c;
     tss_store s;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(c.dir, sizeof c.dir, "%s/tss-bench-pw-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(c.dir) == NULL) {
+    if (fresh_dir(&c, "pw") != 0) {
         bench_skip(st, "mkdtemp");
         return;
     }
@@ -178,8 +172,8 @@ int main(int argc, char **argv)
 {
     if (tss_init() != TSS_OK)
         return 1;
-    bench_register("store/put_secret_durable", bm_put_secret, NULL, 0);
-    bench_register("store/put_public_durable", bm_put_public, NULL, 0);
+    bench_register("store/put_secret_durable", bm_put, (void *)&PUT_SECRET, 0);
+    bench_register("store/put_public_durable", bm_put, (void *)&PUT_PUBLIC, 0);
     bench_register("store/get_secret", bm_get_secret, NULL, 0);
     bench_register("store/take_once_durable", bm_take_once, NULL, 0);
     bench_register_iters("store/open_passphrase_argon2id_moderate", bm_open_passphrase, NULL, 0, 3);

@@ -5,39 +5,8 @@
 
 #include "crypto/frost_dkg_internal.h"
 #include "crypto/frost_internal.h"
+#include "crypto/frost_wire.h"
 #include "crypto/frost_keygen_codec.h"
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int begin_write(uint8_t *out, size_t out_cap, size_t need, size_t *out_len, uint8_t tag)
-{
-    if (out == NULL || out_len == NULL)
-        return TSS_ERR_INVALID_ARG;
-    if (out_cap < need)
-        return TSS_ERR_CAPACITY;
-    out[0] = TSS_FROST_VERSION;
-    out[1] = tag;
-    *out_len = need;
-    return TSS_OK;
-}
-
-static int check_header(const uint8_t *in, size_t in_len, size_t min_len, uint8_t tag)
-{
-    if (in == NULL)
-        return TSS_ERR_INVALID_ARG;
-    if (in_len < min_len || in[0] != TSS_FROST_VERSION || in[1] != tag)
-        return TSS_ERR_ENCODING;
-    return TSS_OK;
-}
 
 static int id_ok(const tss_frost_identifier *id)
 {
@@ -147,10 +116,11 @@ int tss_frost_dkg_round1_package_peek(uint32_t *n_commitments, const uint8_t *in
 {
     if (n_commitments == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(0), TSS_FROST_TAG_DKG_ROUND1_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(0),
+                                     TSS_FROST_TAG_DKG_ROUND1_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t n = get_u32(in + 34);
+    uint32_t n = frost_wire_get_u32(in + 34);
     if (n > TSS_FROST_MAX_SIGNERS || in_len != TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(n))
         return TSS_ERR_ENCODING;
     *n_commitments = n;
@@ -163,12 +133,12 @@ int tss_frost_dkg_round1_package_serialize(uint8_t *out, size_t out_cap, size_t 
     if (pkg == NULL || pkg->n_commitments > pkg->capacity || pkg->n_commitments > TSS_FROST_MAX_SIGNERS ||
         (pkg->commitment == NULL && pkg->n_commitments != 0))
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(pkg->n_commitments), out_len,
-                         TSS_FROST_TAG_DKG_ROUND1_PACKAGE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(pkg->n_commitments), out_len,
+                                    TSS_FROST_TAG_DKG_ROUND1_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, pkg->identifier.bytes, 32);
-    put_u32(out + 34, pkg->n_commitments);
+    frost_wire_put_u32(out + 34, pkg->n_commitments);
     uint8_t *p = out + 38;
     for (uint32_t k = 0; k < pkg->n_commitments; k++, p += 32)
         memcpy(p, pkg->commitment[k].bytes, 32);
@@ -206,7 +176,8 @@ int tss_frost_dkg_round2_package_serialize(uint8_t *out, size_t out_cap, size_t 
 {
     if (pkg == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_DKG_ROUND2_PACKAGE_BYTES, out_len, TSS_FROST_TAG_DKG_ROUND2_PACKAGE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_DKG_ROUND2_PACKAGE_BYTES, out_len,
+                                    TSS_FROST_TAG_DKG_ROUND2_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, pkg->sender.bytes, 32);
@@ -219,7 +190,7 @@ int tss_frost_dkg_round2_package_deserialize(tss_frost_dkg_round2_package *pkg, 
 {
     if (pkg == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_DKG_ROUND2_PACKAGE_BYTES, TSS_FROST_TAG_DKG_ROUND2_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_DKG_ROUND2_PACKAGE_BYTES, TSS_FROST_TAG_DKG_ROUND2_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     if (in_len != TSS_FROST_DKG_ROUND2_PACKAGE_BYTES)
@@ -244,10 +215,10 @@ int tss_frost_dkg_secret_package_peek(uint32_t *min_signers, const uint8_t *in, 
 {
     if (min_signers == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, SECRET_HEADER_BYTES, TSS_FROST_TAG_DKG_SECRET_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, SECRET_HEADER_BYTES, TSS_FROST_TAG_DKG_SECRET_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t t = get_u32(in + 36), n_comm = get_u32(in + 44);
+    uint32_t t = frost_wire_get_u32(in + 36), n_comm = frost_wire_get_u32(in + 44);
     if (t > TSS_FROST_MAX_SIGNERS || n_comm > TSS_FROST_MAX_SIGNERS ||
         in_len != TSS_FROST_DKG_SECRET_PACKAGE_BYTES(t, n_comm))
         return TSS_ERR_ENCODING;
@@ -265,16 +236,16 @@ int tss_frost_dkg_secret_package_serialize(uint8_t *out, size_t out_cap, size_t 
     const uint32_t t = sp->min_signers;
     if (t > sp->capacity || sp->n_commitments > t || sp->coefficients == NULL || sp->commitment == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_DKG_SECRET_PACKAGE_BYTES(t, sp->n_commitments), out_len,
-                         TSS_FROST_TAG_DKG_SECRET_PACKAGE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_DKG_SECRET_PACKAGE_BYTES(t, sp->n_commitments), out_len,
+                                    TSS_FROST_TAG_DKG_SECRET_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     out[2] = sp->state;
     out[3] = sp->refresh;
     memcpy(out + 4, sp->identifier.bytes, 32);
-    put_u32(out + 36, t);
-    put_u32(out + 40, sp->max_signers);
-    put_u32(out + 44, sp->n_commitments);
+    frost_wire_put_u32(out + 36, t);
+    frost_wire_put_u32(out + 40, sp->max_signers);
+    frost_wire_put_u32(out + 44, sp->n_commitments);
     uint8_t *p = out + 48;
     for (uint32_t j = 0; j < t; j++, p += 32) {
         if (sp->state == FROST_KG_STATE_PART1)
@@ -296,7 +267,7 @@ int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, c
     int rc = tss_frost_dkg_secret_package_peek(&t, in, in_len);
     if (rc != TSS_OK)
         return rc;
-    const uint32_t n_comm = get_u32(in + 44);
+    const uint32_t n_comm = frost_wire_get_u32(in + 44);
     if (t > sp->capacity || n_comm > sp->capacity)
         return TSS_ERR_CAPACITY;
     tss_frost_dkg_secret_package_clear(sp);
@@ -305,7 +276,7 @@ int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, c
     sp->refresh = in[3];
     memcpy(sp->identifier.bytes, in + 4, 32);
     sp->min_signers = t;
-    sp->max_signers = get_u32(in + 40);
+    sp->max_signers = frost_wire_get_u32(in + 40);
     sp->n_commitments = n_comm;
     const uint8_t *p = in + 48;
     for (uint32_t j = 0; j < t; j++, p += 32)

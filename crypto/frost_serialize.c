@@ -3,54 +3,7 @@
 #include <sodium.h>
 
 #include "crypto/frost_internal.h"
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int begin_write(uint8_t *out, size_t out_cap, size_t need, size_t *out_len, uint8_t tag)
-{
-    if (out == NULL || out_len == NULL)
-        return TSS_ERR_INVALID_ARG;
-    if (out_cap < need)
-        return TSS_ERR_CAPACITY;
-    out[0] = TSS_FROST_VERSION;
-    out[1] = tag;
-    *out_len = need;
-    return TSS_OK;
-}
-
-static int check_header(const uint8_t *in, size_t in_len, size_t min_len, uint8_t tag)
-{
-    if (in == NULL)
-        return TSS_ERR_INVALID_ARG;
-    if (in_len < min_len || in[0] != TSS_FROST_VERSION || in[1] != tag)
-        return TSS_ERR_ENCODING;
-    return TSS_OK;
-}
-
-/* Identifier must be canonical and nonzero; any failure reads as a bad encoding. */
-static int read_identifier(tss_frost_identifier *id, const uint8_t *p)
-{
-    memcpy(id->bytes, p, 32);
-    return tss_frost_identifier_validate(id) == TSS_OK ? TSS_OK : TSS_ERR_ENCODING;
-}
-
-static int read_point(uint8_t dst[32], const uint8_t *p)
-{
-    ge25519_p3 P;
-    if (frost_point_decode(&P, p) != TSS_OK)
-        return TSS_ERR_ENCODING;
-    memcpy(dst, p, 32);
-    return TSS_OK;
-}
+#include "crypto/frost_wire.h"
 
 /* ---- key package ---- */
 
@@ -58,14 +11,14 @@ int tss_frost_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_le
 {
     if (kp == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_KEY_PACKAGE_BYTES, out_len, TSS_FROST_TAG_KEY_PACKAGE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_KEY_PACKAGE_BYTES, out_len, TSS_FROST_TAG_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, kp->identifier.bytes, 32);
     memcpy(out + 34, kp->signing_share.bytes, 32);
     memcpy(out + 66, kp->verifying_share.bytes, 32);
     memcpy(out + 98, kp->verifying_key.bytes, 32);
-    put_u32(out + 130, kp->min_signers);
+    frost_wire_put_u32(out + 130, kp->min_signers);
     return TSS_OK;
 }
 
@@ -73,7 +26,7 @@ int tss_frost_key_package_deserialize(tss_frost_key_package *kp, const uint8_t *
 {
     if (kp == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_KEY_PACKAGE_BYTES, TSS_FROST_TAG_KEY_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_KEY_PACKAGE_BYTES, TSS_FROST_TAG_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
     if (in_len != TSS_FROST_KEY_PACKAGE_BYTES)
@@ -84,7 +37,7 @@ int tss_frost_key_package_deserialize(tss_frost_key_package *kp, const uint8_t *
     memcpy(tmp.signing_share.bytes, in + 34, 32);
     memcpy(tmp.verifying_share.bytes, in + 66, 32);
     memcpy(tmp.verifying_key.bytes, in + 98, 32);
-    tmp.min_signers = get_u32(in + 130);
+    tmp.min_signers = frost_wire_get_u32(in + 130);
     rc = tss_frost_key_package_validate(&tmp);
     if (rc == TSS_ERR_ZERO_ID || rc == TSS_ERR_INVALID_ARG)
         rc = TSS_ERR_ENCODING;
@@ -101,12 +54,12 @@ int tss_frost_public_key_package_serialize(uint8_t *out, size_t out_cap, size_t 
 {
     if (pkp == NULL || pkp->max_signers > pkp->capacity || (pkp->shares == NULL && pkp->max_signers != 0))
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(pkp->max_signers), out_len,
-                         TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(pkp->max_signers), out_len,
+                                    TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    put_u32(out + 2, pkp->min_signers);
-    put_u32(out + 6, pkp->max_signers);
+    frost_wire_put_u32(out + 2, pkp->min_signers);
+    frost_wire_put_u32(out + 6, pkp->max_signers);
     memcpy(out + 10, pkp->verifying_key.bytes, 32);
     uint8_t *p = out + 42;
     for (uint32_t i = 0; i < pkp->max_signers; i++, p += 64) {
@@ -120,21 +73,22 @@ int tss_frost_public_key_package_deserialize(tss_frost_public_key_package *pkp, 
 {
     if (pkp == NULL || (pkp->shares == NULL && pkp->capacity != 0))
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(0), TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(0),
+                                     TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t t = get_u32(in + 2), n = get_u32(in + 6);
+    uint32_t t = frost_wire_get_u32(in + 2), n = frost_wire_get_u32(in + 6);
     if (t < 1 || t > n || n > TSS_FROST_MAX_SIGNERS || in_len != TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(n))
         return TSS_ERR_ENCODING;
     if (n > pkp->capacity)
         return TSS_ERR_CAPACITY;
     tss_frost_verifying_key vk;
-    if (read_point(vk.bytes, in + 10) != TSS_OK)
+    if (frost_wire_read_point(vk.bytes, in + 10) != TSS_OK)
         return TSS_ERR_ENCODING;
     const uint8_t *p = in + 42;
     for (uint32_t i = 0; i < n; i++, p += 64) {
-        if (read_identifier(&pkp->shares[i].identifier, p) != TSS_OK ||
-            read_point(pkp->shares[i].verifying_share.bytes, p + 32) != TSS_OK)
+        if (frost_wire_read_identifier(&pkp->shares[i].identifier, p) != TSS_OK ||
+            frost_wire_read_point(pkp->shares[i].verifying_share.bytes, p + 32) != TSS_OK)
             goto bad;
         if (i > 0 && tss_frost_identifier_cmp(&pkp->shares[i - 1].identifier, &pkp->shares[i].identifier) >= 0)
             goto bad;
@@ -158,7 +112,8 @@ int tss_frost_signing_nonces_serialize(uint8_t *out, size_t out_cap, size_t *out
         return TSS_ERR_INVALID_ARG;
     if (nonces->state != TSS_FROST_NONCE_LIVE)
         return TSS_ERR_NONCE_USED;
-    int rc = begin_write(out, out_cap, TSS_FROST_SIGNING_NONCES_BYTES, out_len, TSS_FROST_TAG_SIGNING_NONCES);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_SIGNING_NONCES_BYTES, out_len,
+                                    TSS_FROST_TAG_SIGNING_NONCES);
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, nonces->hiding, 32);
@@ -187,7 +142,7 @@ int tss_frost_signing_nonces_deserialize(tss_frost_signing_nonces *nonces, const
 {
     if (nonces == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_SIGNING_NONCES_BYTES, TSS_FROST_TAG_SIGNING_NONCES);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_SIGNING_NONCES_BYTES, TSS_FROST_TAG_SIGNING_NONCES);
     if (rc != TSS_OK)
         return rc;
     if (in_len != TSS_FROST_SIGNING_NONCES_BYTES)
@@ -198,9 +153,9 @@ int tss_frost_signing_nonces_deserialize(tss_frost_signing_nonces *nonces, const
     memcpy(tmp.binding, in + 34, 32);
     tmp.commitments.version = TSS_FROST_VERSION;
     rc = TSS_ERR_ENCODING;
-    if (read_identifier(&tmp.commitments.identifier, in + 66) == TSS_OK &&
-        read_point(tmp.commitments.hiding, in + 98) == TSS_OK &&
-        read_point(tmp.commitments.binding, in + 130) == TSS_OK &&
+    if (frost_wire_read_identifier(&tmp.commitments.identifier, in + 66) == TSS_OK &&
+        frost_wire_read_point(tmp.commitments.hiding, in + 98) == TSS_OK &&
+        frost_wire_read_point(tmp.commitments.binding, in + 130) == TSS_OK &&
         nonce_matches(tmp.hiding, tmp.commitments.hiding) && nonce_matches(tmp.binding, tmp.commitments.binding)) {
         tmp.state = TSS_FROST_NONCE_LIVE;
         *nonces = tmp;
@@ -222,8 +177,8 @@ static void write_commitment_body(uint8_t *p, const tss_frost_signing_commitment
 static int read_commitment_body(tss_frost_signing_commitments *c, const uint8_t *p)
 {
     c->version = TSS_FROST_VERSION;
-    if (read_identifier(&c->identifier, p) != TSS_OK || read_point(c->hiding, p + 32) != TSS_OK ||
-        read_point(c->binding, p + 64) != TSS_OK)
+    if (frost_wire_read_identifier(&c->identifier, p) != TSS_OK || frost_wire_read_point(c->hiding, p + 32) != TSS_OK ||
+        frost_wire_read_point(c->binding, p + 64) != TSS_OK)
         return TSS_ERR_ENCODING;
     return TSS_OK;
 }
@@ -233,8 +188,8 @@ int tss_frost_signing_commitments_serialize(uint8_t *out, size_t out_cap, size_t
 {
     if (c == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_SIGNING_COMMITMENTS_BYTES, out_len,
-                         TSS_FROST_TAG_SIGNING_COMMITMENTS);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_SIGNING_COMMITMENTS_BYTES, out_len,
+                                    TSS_FROST_TAG_SIGNING_COMMITMENTS);
     if (rc != TSS_OK)
         return rc;
     write_commitment_body(out + 2, c);
@@ -245,7 +200,8 @@ int tss_frost_signing_commitments_deserialize(tss_frost_signing_commitments *c, 
 {
     if (c == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_SIGNING_COMMITMENTS_BYTES, TSS_FROST_TAG_SIGNING_COMMITMENTS);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_SIGNING_COMMITMENTS_BYTES,
+                                     TSS_FROST_TAG_SIGNING_COMMITMENTS);
     if (rc != TSS_OK)
         return rc;
     if (in_len != TSS_FROST_SIGNING_COMMITMENTS_BYTES)
@@ -267,15 +223,15 @@ int tss_frost_signing_package_serialize(uint8_t *out, size_t out_cap, size_t *ou
         return rc;
     if (pkg->message_len > UINT32_MAX)
         return TSS_ERR_CAPACITY;
-    rc = begin_write(out, out_cap, TSS_FROST_SIGNING_PACKAGE_BYTES(pkg->n_commitments, pkg->message_len), out_len,
-                     TSS_FROST_TAG_SIGNING_PACKAGE);
+    rc = frost_wire_begin_write(out, out_cap, TSS_FROST_SIGNING_PACKAGE_BYTES(pkg->n_commitments, pkg->message_len),
+                                out_len, TSS_FROST_TAG_SIGNING_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    put_u32(out + 2, pkg->n_commitments);
+    frost_wire_put_u32(out + 2, pkg->n_commitments);
     uint8_t *p = out + 6;
     for (uint32_t i = 0; i < pkg->n_commitments; i++, p += 96)
         write_commitment_body(p, &pkg->commitments[i]);
-    put_u32(p, (uint32_t)pkg->message_len);
+    frost_wire_put_u32(p, (uint32_t)pkg->message_len);
     if (pkg->message_len != 0)
         memcpy(p + 4, pkg->message, pkg->message_len);
     return TSS_OK;
@@ -288,14 +244,14 @@ int tss_frost_signing_package_deserialize(tss_frost_signing_package *pkg,
 {
     if (pkg == NULL || (commitments_buf == NULL && commitments_cap != 0) || (message_buf == NULL && message_cap != 0))
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_SIGNING_PACKAGE_BYTES(0, 0), TSS_FROST_TAG_SIGNING_PACKAGE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_SIGNING_PACKAGE_BYTES(0, 0), TSS_FROST_TAG_SIGNING_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t n = get_u32(in + 2);
+    uint32_t n = frost_wire_get_u32(in + 2);
     if (n < 1 || n > TSS_FROST_MAX_SIGNERS || in_len < TSS_FROST_SIGNING_PACKAGE_BYTES(n, 0))
         return TSS_ERR_ENCODING;
     const uint8_t *p = in + 6 + (size_t)n * 96;
-    uint32_t msg_len = get_u32(p);
+    uint32_t msg_len = frost_wire_get_u32(p);
     if (in_len != TSS_FROST_SIGNING_PACKAGE_BYTES(n, msg_len))
         return TSS_ERR_ENCODING;
     if (n > commitments_cap || msg_len > message_cap)
@@ -324,7 +280,8 @@ int tss_frost_signature_share_serialize(uint8_t *out, size_t out_cap, size_t *ou
 {
     if (share == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = begin_write(out, out_cap, TSS_FROST_SIGNATURE_SHARE_BYTES, out_len, TSS_FROST_TAG_SIGNATURE_SHARE);
+    int rc = frost_wire_begin_write(out, out_cap, TSS_FROST_SIGNATURE_SHARE_BYTES, out_len,
+                                    TSS_FROST_TAG_SIGNATURE_SHARE);
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, share->identifier.bytes, 32);
@@ -336,7 +293,7 @@ int tss_frost_signature_share_deserialize(tss_frost_signature_share *share, cons
 {
     if (share == NULL)
         return TSS_ERR_INVALID_ARG;
-    int rc = check_header(in, in_len, TSS_FROST_SIGNATURE_SHARE_BYTES, TSS_FROST_TAG_SIGNATURE_SHARE);
+    int rc = frost_wire_check_header(in, in_len, TSS_FROST_SIGNATURE_SHARE_BYTES, TSS_FROST_TAG_SIGNATURE_SHARE);
     if (rc != TSS_OK)
         return rc;
     if (in_len != TSS_FROST_SIGNATURE_SHARE_BYTES)
@@ -344,7 +301,7 @@ int tss_frost_signature_share_deserialize(tss_frost_signature_share *share, cons
     tss_frost_signature_share tmp;
     sc25519 z;
     tmp.version = TSS_FROST_VERSION;
-    if (read_identifier(&tmp.identifier, in + 2) != TSS_OK || frost_scalar_decode(&z, in + 34) != TSS_OK)
+    if (frost_wire_read_identifier(&tmp.identifier, in + 2) != TSS_OK || frost_scalar_decode(&z, in + 34) != TSS_OK)
         return TSS_ERR_ENCODING;
     memcpy(tmp.share, in + 34, 32);
     *share = tmp;
@@ -357,7 +314,7 @@ int tss_frost_signature_deserialize(tss_frost_signature *sig, const uint8_t in[6
         return TSS_ERR_INVALID_ARG;
     sc25519 z;
     uint8_t R[32];
-    if (read_point(R, in) != TSS_OK || frost_scalar_decode(&z, in + 32) != TSS_OK)
+    if (frost_wire_read_point(R, in) != TSS_OK || frost_scalar_decode(&z, in + 32) != TSS_OK)
         return TSS_ERR_ENCODING;
     memcpy(sig->bytes, in, 64);
     return TSS_OK;

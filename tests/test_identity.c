@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,37 +16,21 @@
 
 #include "src/identity.h"
 #include "src/keyfile.h"
+#include "test_support.h"
 #include "tss/common.h"
 
-typedef struct fixture {
-    char dir[256];
-} fixture;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
+typedef tv_tmpdir fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL)
+    if (tv_tmpdir_setup(state, "tss-identity") != 0)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/tss-identity-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    *state = f;
     return tss_init() == TSS_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return 0;
+    return tv_tmpdir_teardown(state);
 }
 
 static void test_write_load_round_trip(void **state)

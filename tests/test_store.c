@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -30,37 +29,18 @@ static const uint8_t MASTER_B[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 
 
 #define ID(s) (const uint8_t *)(s), strlen(s)
 
-typedef struct fixture {
-    char dir[256];
-} fixture;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
+typedef tv_tmpdir fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL)
+    if (tv_tmpdir_setup(state, "tss-store") != 0)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/tss-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    *state = f;
     return tss_init() == TSS_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return 0;
+    return tv_tmpdir_teardown(state);
 }
 
 static void sub(char *out, size_t len, const fixture *f, const char *name)

@@ -1,8 +1,11 @@
 #include "test_support.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const char *tv_path(char *out, size_t out_len, const char *relative)
 {
@@ -95,4 +98,81 @@ void tv_rng_bytes(tv_rng *r, uint8_t *out, size_t len)
         memcpy(out, &x, k);
         out += k; len -= k;
     }
+}
+
+static int tmpdir_remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+int tv_tmpdir_setup(void **state, const char *prefix)
+{
+    tv_tmpdir *t = calloc(1, sizeof *t);
+    if (t == NULL) return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(t->dir, sizeof t->dir, "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix);
+    if (mkdtemp(t->dir) == NULL) { free(t); return -1; }
+    *state = t;
+    return 0;
+}
+
+int tv_tmpdir_teardown(void **state)
+{
+    tv_tmpdir *t = *state;
+    nftw(t->dir, tmpdir_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(t);
+    return 0;
+}
+
+/* Reads fd from its start to the end and closes it; NULL when out of memory. */
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL) { close(fd); return NULL; }
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n;
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (len + 1 == cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (grown == NULL) { free(buf); close(fd); return NULL; }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    buf[len] = '\0';
+    close(fd);
+    return buf;
+}
+
+int tv_run_capture(const char *dir, const char *const *argv, char **out, char **err)
+{
+    char out_path[4096], err_path[4096];
+    snprintf(out_path, sizeof out_path, "%s/out-XXXXXX", dir);
+    snprintf(err_path, sizeof err_path, "%s/err-XXXXXX", dir);
+    int ofd = mkstemp(out_path), efd = mkstemp(err_path);
+    if (ofd >= 0) unlink(out_path);
+    if (efd >= 0) unlink(err_path);
+    fflush(NULL);
+    pid_t pid = ofd >= 0 && efd >= 0 ? fork() : -1;
+    if (pid == 0) {
+        dup2(ofd, STDOUT_FILENO);
+        dup2(efd, STDERR_FILENO);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    int waited = pid > 0 && waitpid(pid, &status, 0) == pid;
+    char *o = ofd >= 0 ? slurp_fd(ofd) : NULL;
+    char *e = efd >= 0 ? slurp_fd(efd) : NULL;
+    if (!waited || o == NULL || e == NULL || !WIFEXITED(status)) {
+        free(o);
+        free(e);
+        return -1;
+    }
+    *out = o;
+    *err = e;
+    return WEXITSTATUS(status);
 }

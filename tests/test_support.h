@@ -22,5 +22,15 @@ typedef struct { uint64_t s[4]; } tv_rng;
 void tv_rng_seed(tv_rng *r, uint64_t seed);
 uint64_t tv_rng_next(tv_rng *r);
 void tv_rng_bytes(tv_rng *r, uint8_t *out, size_t len);
+/* A fresh directory per test, for cmocka setup/teardown: tv_tmpdir_setup callocs one, makes
+ * $TMPDIR/<prefix>-XXXXXX (TMPDIR default /tmp) and stores it in *state (0, or -1 with nothing kept);
+ * tv_tmpdir_teardown removes the tree below it (not following links) and frees it. */
+typedef struct tv_tmpdir { char dir[256]; } tv_tmpdir;
+int tv_tmpdir_setup(void **state, const char *prefix);
+int tv_tmpdir_teardown(void **state);
+/* Runs the program argv[0] (NULL-terminated argv) with its stdout and stderr captured through unlinked
+ * temporary files in dir; *out and *err receive them NUL-terminated (caller frees). Returns the exit status,
+ * or -1 (could not run it, or it died by a signal) with nothing to free. */
+int tv_run_capture(const char *dir, const char *const *argv, char **out, char **err);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "api_mock.h"
 #include "src/api.h"
+#include "test_support.h"
 
 #define N 3
 #define TOKEN "tssctl-test-token"
@@ -84,26 +85,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static char *slurp_fd(int fd)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    lseek(fd, 0, SEEK_SET);
-    ssize_t n;
-    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (len + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[len] = '\0';
-    close(fd);
-    return buf;
-}
-
 /* Runs tssctl with the cluster's --node/--token-file options (unless nodes == false) and extra args. */
 static int run(const cluster *c, bool nodes, const char *token_file, const char *const *args, char **out,
                char **err)
@@ -123,27 +104,9 @@ static int run(const cluster *c, bool nodes, const char *token_file, const char 
     for (size_t i = 0; args[i] != NULL; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    char out_path[128], err_path[128];
-    snprintf(out_path, sizeof out_path, "%s/out-XXXXXX", c->dir);
-    snprintf(err_path, sizeof err_path, "%s/err-XXXXXX", c->dir);
-    int ofd = mkstemp(out_path), efd = mkstemp(err_path);
-    assert_true(ofd >= 0 && efd >= 0);
-    unlink(out_path);
-    unlink(err_path);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(ofd, STDOUT_FILENO);
-        dup2(efd, STDERR_FILENO);
-        execv(c->tssctl, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    *out = slurp_fd(ofd);
-    *err = slurp_fd(efd);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    int rc = tv_run_capture(c->dir, argv, out, err);
+    assert_true(rc >= 0);
+    return rc;
 }
 
 static int run_ok(const cluster *c, const char *const *args, char **out)

@@ -688,8 +688,11 @@ static int gl_use_straus(size_t n_full, size_t n_half)
     return n_full + (n_half + 1) / 2 < GL_PIPPENGER_THRESHOLD;
 }
 
+/* Below the threshold gl_msm_split always takes Straus (n_full + (n_half + 1) / 2 <= n), so Pippenger's
+ * buckets (80 KB at the narrowest window) are not reserved: small MSMs (FROST) then fit a modest scratch. */
 static size_t gl_msm_scratch_size(size_t n)
 {
+    if (n < GL_PIPPENGER_THRESHOLD) return gl_straus_scratch_size(n);
     const size_t ns = n < 2 * GL_PIPPENGER_THRESHOLD ? n : 2 * GL_PIPPENGER_THRESHOLD;
     const size_t a = gl_straus_scratch_size(ns), q = gl_pipp_scratch_size(n);
     return a > q ? a : q;

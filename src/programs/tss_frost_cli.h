@@ -69,6 +69,12 @@ int cli_load_message(uint8_t **msg, size_t *msg_len, const cli_opts *o);
 int cli_parse_json(json_t **root, const char *path, const char *text, size_t len);
 /* After a decoder rejected a file: prints "PATH: not a valid WHAT: <first problem found>". */
 int cli_explain(const char *path, const char *what, const char *text, size_t len);
+/* Decodes JSON text into obj: TSS_OK or an error. */
+typedef int (*cli_json_decoder)(void *obj, const char *text, size_t len);
+/* Reads path and decodes it; on failure wipes the obj_size bytes of obj and explains it as cli_explain does,
+ * first naming any of the NULL-terminated required fields (NULL: none) that is missing. */
+int cli_load_decoded(void *obj, size_t obj_size, cli_json_decoder decode, const char *path, const char *what,
+                     const char *const *required);
 
 int cli_load_key_package(tss_frost_key_package *kp, const char *path);
 /* pkp->shares is malloc'd: release with cli_free_public_key_package. */

@@ -75,19 +75,14 @@ void cli_free_round1(tss_frost_dkg_round1_package *p)
     memset(p, 0, sizeof *p);
 }
 
+static int decode_round2(void *obj, const char *text, size_t len)
+{
+    return tss_frost_dkg_round2_package_from_json(obj, text, len);
+}
+
 int cli_load_round2(tss_frost_dkg_round2_package *p, const char *path)
 {
-    char *text;
-    size_t len;
-    int rc = cli_read_text(path, &text, &len);
-    if (rc != CLI_OK)
-        return rc;
-    if (tss_frost_dkg_round2_package_from_json(p, text, len) != TSS_OK) {
-        sodium_memzero(p, sizeof *p);
-        rc = cli_explain(path, "DKG round-2 package", text, len);
-    }
-    cli_free_text(text, len);
-    return rc;
+    return cli_load_decoded(p, sizeof *p, decode_round2, path, "DKG round-2 package", NULL);
 }
 
 void cli_free_secret(tss_frost_dkg_secret_package *sp)

@@ -225,19 +225,42 @@ static const char *const REQ_COMMITMENTS[] = {"identifier", "hiding_nonce_commit
 static const char *const REQ_SHARE[] = {"identifier", "sig_share", NULL};
 static const char *const REQ_PACKAGE[] = {"message", "signing_commitments", NULL};
 
-int cli_load_key_package(tss_frost_key_package *kp, const char *path)
+int cli_load_decoded(void *obj, size_t obj_size, cli_json_decoder decode, const char *path, const char *what,
+                     const char *const *required)
 {
     char *text;
     size_t len;
     int rc = cli_read_text(path, &text, &len);
     if (rc != CLI_OK)
         return rc;
-    if (tss_frost_key_package_from_json(kp, text, len) != TSS_OK ||
-        tss_frost_key_package_validate(kp) != TSS_OK) {
-        sodium_memzero(kp, sizeof *kp);
-        rc = explain(path, "key package", REQ_KEY_PACKAGE, text, len);
+    if (decode(obj, text, len) != TSS_OK) {
+        sodium_memzero(obj, obj_size);
+        rc = explain(path, what, required, text, len);
     }
     cli_free_text(text, len);
+    return rc;
+}
+
+static int decode_key_package(void *obj, const char *text, size_t len)
+{
+    int rc = tss_frost_key_package_from_json(obj, text, len);
+    return rc == TSS_OK ? tss_frost_key_package_validate(obj) : rc;
+}
+
+int cli_load_key_package(tss_frost_key_package *kp, const char *path)
+{
+    return cli_load_decoded(kp, sizeof *kp, decode_key_package, path, "key package", REQ_KEY_PACKAGE);
+}
+
+/* Reads path and parses it: CLI_OK with *text (free with cli_free_text) and *root (json_decref), or an error
+ * (reported) with nothing to free. */
+static int read_json(const char *path, char **text, size_t *len, json_t **root)
+{
+    int rc = cli_read_text(path, text, len);
+    if (rc != CLI_OK)
+        return rc;
+    if ((rc = cli_parse_json(root, path, *text, *len)) != CLI_OK)
+        cli_free_text(*text, *len);
     return rc;
 }
 
@@ -254,13 +277,9 @@ int cli_load_public_key_package(tss_frost_public_key_package *pkp, const char *p
     size_t len;
     json_t *root;
     memset(pkp, 0, sizeof *pkp);
-    int rc = cli_read_text(path, &text, &len);
+    int rc = read_json(path, &text, &len, &root);
     if (rc != CLI_OK)
         return rc;
-    if ((rc = cli_parse_json(&root, path, text, len)) != CLI_OK) {
-        cli_free_text(text, len);
-        return rc;
-    }
     size_t n = list_size(root, "verifying_shares");
     json_decref(root);
     tss_frost_public_share *shares = calloc(n > 0 ? n : 1, sizeof *shares);
@@ -282,30 +301,24 @@ void cli_free_public_key_package(tss_frost_public_key_package *pkp)
     memset(pkp, 0, sizeof *pkp);
 }
 
+static int decode_commitments(void *obj, const char *text, size_t len)
+{
+    return tss_frost_signing_commitments_from_json(obj, text, len);
+}
+
 int cli_load_commitments(tss_frost_signing_commitments *c, const char *path)
 {
-    char *text;
-    size_t len;
-    int rc = cli_read_text(path, &text, &len);
-    if (rc != CLI_OK)
-        return rc;
-    if (tss_frost_signing_commitments_from_json(c, text, len) != TSS_OK)
-        rc = explain(path, "signing commitments package", REQ_COMMITMENTS, text, len);
-    cli_free_text(text, len);
-    return rc;
+    return cli_load_decoded(c, sizeof *c, decode_commitments, path, "signing commitments package", REQ_COMMITMENTS);
+}
+
+static int decode_signature_share(void *obj, const char *text, size_t len)
+{
+    return tss_frost_signature_share_from_json(obj, text, len);
 }
 
 int cli_load_signature_share(tss_frost_signature_share *s, const char *path)
 {
-    char *text;
-    size_t len;
-    int rc = cli_read_text(path, &text, &len);
-    if (rc != CLI_OK)
-        return rc;
-    if (tss_frost_signature_share_from_json(s, text, len) != TSS_OK)
-        rc = explain(path, "signature share", REQ_SHARE, text, len);
-    cli_free_text(text, len);
-    return rc;
+    return cli_load_decoded(s, sizeof *s, decode_signature_share, path, "signature share", REQ_SHARE);
 }
 
 int cli_load_signing_package(tss_frost_signing_package *pkg, const char *path)
@@ -314,13 +327,9 @@ int cli_load_signing_package(tss_frost_signing_package *pkg, const char *path)
     size_t len;
     json_t *root;
     memset(pkg, 0, sizeof *pkg);
-    int rc = cli_read_text(path, &text, &len);
+    int rc = read_json(path, &text, &len, &root);
     if (rc != CLI_OK)
         return rc;
-    if ((rc = cli_parse_json(&root, path, text, len)) != CLI_OK) {
-        cli_free_text(text, len);
-        return rc;
-    }
     size_t n = list_size(root, "signing_commitments");
     const char *msg_hex = json_string_value(json_object_get(root, "message"));
     size_t msg_cap = msg_hex != NULL ? strlen(msg_hex) / 2 + 1 : 1;

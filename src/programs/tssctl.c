@@ -16,6 +16,7 @@
 #include "src/config.h"
 #include "src/http_client.h"
 #include "src/programs/tssctl_cluster.h"
+#include "src/programs/tssctl_clock.h"
 #include "tss/common.h"
 
 #include <arpa/inet.h>
@@ -28,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_NODES 256
@@ -69,19 +69,6 @@ typedef struct options {
     char **messages; /* hex */
     size_t n_messages;
 } options;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 static void usage(FILE *out)
 {
@@ -292,7 +279,7 @@ static bool poll_sessions(const options *o, const char *what, tracked *ts, size_
                     running++;
             }
         }
-        double el = now_s() - started;
+        double el = tssctl_now_s() - started;
         if (!o->quiet && (tty || done + failed != last_done)) {
             fprintf(stderr, "%s%s: %zu/%zu done, %zu failed, %zu waiting  [%.1f s]%s", tty ? "\r" : "", what, done,
                     n_ts * n_targets, failed, running, el, tty ? "   " : "\n");
@@ -306,7 +293,7 @@ static bool poll_sessions(const options *o, const char *what, tracked *ts, size_
                         o->timeout_s, running);
             return running == 0;
         }
-        sleep_ms(o->poll_ms > 0 ? o->poll_ms : POLL_INTERVAL_MS);
+        tssctl_sleep_ms(o->poll_ms > 0 ? o->poll_ms : POLL_INTERVAL_MS);
     }
 }
 
@@ -538,7 +525,7 @@ static int cmd_dkg(const options *o)
     tss_api_format_id(id, sid);
     json_t *body = json_pack("{s:s,s:o,s:i,s:s}", "session_id", id, "participants", indices_json(parts, n_parts),
                              "threshold", (json_int_t)o->threshold, "scheme", "frost-ed25519");
-    double started = now_s();
+    double started = tssctl_now_s();
     bool ok = start_everywhere("/v1/dkg", body, targets, n_targets);
     json_decref(body);
     if (!ok)
@@ -551,7 +538,7 @@ static int cmd_dkg(const options *o)
     char what[64];
     snprintf(what, sizeof what, "dkg %s (%d-of-%zu)", id, o->threshold, n_parts);
     ok = poll_sessions(o, what, ts, 1, targets, n_targets, started);
-    double elapsed = now_s() - started;
+    double elapsed = tssctl_now_s() - started;
 
     const json_t *ref = NULL;
     for (size_t t = 0; t < n_targets; t++) {
@@ -690,7 +677,7 @@ static int cmd_sign(const options *o)
     if (ts == NULL)
         return EXIT_OPERATION;
     uint64_t base = o->have_session ? o->session_id : random_session_id();
-    double started = now_s();
+    double started = tssctl_now_s();
     bool ok = true;
     char what[64];
     snprintf(what, sizeof what, "sign %zu message%s with %s", o->n_messages, o->n_messages == 1 ? "" : "s",
@@ -711,7 +698,7 @@ static int cmd_sign(const options *o)
         ok = start_everywhere("/v1/sign", body, targets, n_targets);
         json_decref(body);
         if (ok && o->sequential) {
-            ok = poll_sessions(&quiet_o, what, &ts[m], 1, targets, n_targets, now_s());
+            ok = poll_sessions(&quiet_o, what, &ts[m], 1, targets, n_targets, tssctl_now_s());
             for (size_t t = 0; t < n_targets && ok; t++)
                 ok = strcmp(jstr(ts[m].state[t], "state"), "done") == 0;
         }
@@ -724,8 +711,8 @@ static int cmd_sign(const options *o)
         ok = poll_sessions(o, what, ts, o->n_messages, targets, n_targets, started);
     else if (!o->quiet)
         fprintf(stderr, "%s one at a time: %s after %.1f s\n", what, ok ? "done" : "stopped at a failure",
-                now_s() - started);
-    double elapsed = now_s() - started;
+                tssctl_now_s() - started);
+    double elapsed = tssctl_now_s() - started;
 
     double *lat = calloc(o->n_messages, sizeof *lat);
     json_t *results = json_array();

@@ -1,6 +1,7 @@
 /* `tssctl cluster`: generates a loopback cluster (identity keys, master keys, API tokens, node configs, data
  * dirs) and runs its tssd processes from pid files (see tssctl_cluster.h). */
 #include "src/programs/tssctl_cluster.h"
+#include "src/programs/tssctl_clock.h"
 
 #include "src/config.h"
 #include "src/http_client.h"
@@ -68,19 +69,6 @@ typedef struct cluster_node {
     char udp_addr[32];
     pid_t pid;            /* started by this process (0: not) */
 } cluster_node;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 static void usage(FILE *out)
 {
@@ -547,18 +535,18 @@ static int stop_node(cluster_node *nd, int sig, double timeout_s, bool verbose)
         return 0;
     }
     kill(pid, sig);
-    double deadline = now_s() + timeout_s;
-    while (node_alive(nd, pid) && now_s() < deadline)
-        sleep_ms(20);
+    double deadline = tssctl_now_s() + timeout_s;
+    while (node_alive(nd, pid) && tssctl_now_s() < deadline)
+        tssctl_sleep_ms(20);
     bool forced = false;
     if (node_alive(nd, pid) && sig != SIGKILL) {
         fprintf(stderr, "tssctl: cluster: node %d (pid %ld) did not stop within %.0f s of SIGTERM; sending SIGKILL\n",
                 nd->k, (long)pid, timeout_s);
         kill(pid, SIGKILL);
         forced = true;
-        deadline = now_s() + 5;
-        while (node_alive(nd, pid) && now_s() < deadline)
-            sleep_ms(20);
+        deadline = tssctl_now_s() + 5;
+        while (node_alive(nd, pid) && tssctl_now_s() < deadline)
+            tssctl_sleep_ms(20);
     }
     if (node_alive(nd, pid)) {
         fprintf(stderr, "tssctl: cluster: node %d (pid %ld) is still running\n", nd->k, (long)pid);
@@ -575,7 +563,7 @@ static int stop_node(cluster_node *nd, int sig, double timeout_s, bool verbose)
 /* Waits until every started node answers /healthz; on failure names the node and shows its log. */
 static int wait_healthy(const cluster_opts *o, cluster_node **started, size_t n)
 {
-    double t0 = now_s(), deadline = t0 + o->wait_s;
+    double t0 = tssctl_now_s(), deadline = t0 + o->wait_s;
     bool *up = calloc(n, sizeof *up);
     size_t n_up = 0;
     if (up == NULL)
@@ -604,7 +592,7 @@ static int wait_healthy(const cluster_opts *o, cluster_node **started, size_t n)
             }
         }
         if (rc == 0 && n_up < n) {
-            if (now_s() > deadline) {
+            if (tssctl_now_s() > deadline) {
                 for (size_t i = 0; i < n; i++) {
                     if (!up[i]) {
                         fprintf(stderr, "tssctl: cluster: node %d did not come up within %.0f s (%s/healthz)\n",
@@ -614,13 +602,13 @@ static int wait_healthy(const cluster_opts *o, cluster_node **started, size_t n)
                 }
                 rc = EXIT_OPERATION;
             } else {
-                sleep_ms(HEALTH_POLL_MS);
+                tssctl_sleep_ms(HEALTH_POLL_MS);
             }
         }
     }
     free(up);
     if (rc == 0 && n > 0)
-        printf("cluster: %zu node%s healthy after %.2f s\n", n, n == 1 ? "" : "s", now_s() - t0);
+        printf("cluster: %zu node%s healthy after %.2f s\n", n, n == 1 ? "" : "s", tssctl_now_s() - t0);
     return rc;
 }
 

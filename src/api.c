@@ -578,6 +578,18 @@ static json_t *shares_json(const uint16_t *idx, const uint8_t (*shares)[32], uin
     return a;
 }
 
+
+/* [{"node": i, "reason": "..."}...]: why a session failed, or whom a successful signing excluded. */
+static json_t *culprits_json(const tss_api_session_info *s)
+{
+    uint16_t nc = s->n_culprits > TSS_API_MAX_CULPRITS ? TSS_API_MAX_CULPRITS : s->n_culprits;
+    json_t *culprits = json_array();
+    for (uint16_t i = 0; culprits != NULL && i < nc; i++)
+        json_array_append_new(culprits, json_pack("{s:i,s:s}", "node", (json_int_t)s->culprits[i].node, "reason",
+                                                  tss_api_culprit_reason_name(s->culprits[i].reason)));
+    return culprits;
+}
+
 static json_t *session_json(const tss_api_session_info *s)
 {
     json_t *o = json_pack("{s:o,s:s,s:s,s:s,s:o,s:i,s:i,s:f}", "session_id", json_id(s->session_id), "kind",
@@ -593,8 +605,9 @@ static json_t *session_json(const tss_api_session_info *s)
         uint16_t ns = s->n_signers > TSS_API_MAX_PARTICIPANTS ? TSS_API_MAX_PARTICIPANTS : s->n_signers;
         json_t *res;
         if (s->kind == TSS_API_SESSION_SIGN)
-            res = json_pack("{s:o,s:o,s:o}", "group_public_key", json_hex(s->group_public_key, 32),
-                            "signature", json_hex(s->signature, 64), "signers", indices_json(s->signers, ns));
+            res = json_pack("{s:o,s:o,s:o,s:o}", "group_public_key", json_hex(s->group_public_key, 32),
+                            "signature", json_hex(s->signature, 64), "signers", indices_json(s->signers, ns),
+                            "excluded", culprits_json(s));
         else
             res = json_pack("{s:o,s:i,s:o,s:o}", "group_public_key", json_hex(s->group_public_key, 32),
                             "threshold", (json_int_t)s->threshold, "participants",
@@ -602,12 +615,7 @@ static json_t *session_json(const tss_api_session_info *s)
                             shares_json(s->participants, s->verifying_shares, n));
         json_object_set_new(o, "result", res);
     } else if (s->state == TSS_API_STATE_FAILED) {
-        uint16_t nc = s->n_culprits > TSS_API_MAX_CULPRITS ? TSS_API_MAX_CULPRITS : s->n_culprits;
-        json_t *culprits = json_array();
-        for (uint16_t i = 0; culprits != NULL && i < nc; i++)
-            json_array_append_new(culprits, json_pack("{s:i,s:s}", "node", (json_int_t)s->culprits[i].node,
-                                                      "reason",
-                                                      tss_api_culprit_reason_name(s->culprits[i].reason)));
+        json_t *culprits = culprits_json(s);
         char message[TSS_API_ERRMSG_MAX];
         memcpy(message, s->failure_message, sizeof message);
         message[sizeof message - 1] = '\0';

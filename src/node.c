@@ -560,6 +560,9 @@ static void handle_event(node *n, session_result *r)
                 memcpy(s->signature, r->signature.bytes, 64);
                 s->n_signers = r->n_signers > MAX_P ? MAX_P : r->n_signers;
                 memcpy(s->signers, r->signers, s->n_signers * sizeof s->signers[0]);
+                /* ROAST-style attempts may have excluded cheaters or silent signers on the way: report them. */
+                add_culprits(s, r->culprits, r->n_culprits, TSS_API_CULPRIT_INVALID);
+                add_culprits(s, r->missing, r->n_missing, TSS_API_CULPRIT_MISSING);
             }
         } else {
             s->state = TSS_API_STATE_FAILED;
@@ -569,7 +572,9 @@ static void handle_event(node *n, session_result *r)
             } else {
                 snprintf(s->message, sizeof s->message, "%.*s", (int)sizeof r->reason, r->reason);
             }
-            add_culprits(s, r->culprits, r->n_culprits, TSS_API_CULPRIT_INVALID);
+            for (uint16_t i = 0; i < r->n_culprits; i++)
+                add_culprits(s, &r->culprits[i], 1,
+                             r->culprit_equivocated[i] ? TSS_API_CULPRIT_EQUIVOCATED : TSS_API_CULPRIT_INVALID);
             add_culprits(s, r->missing, r->n_missing, TSS_API_CULPRIT_MISSING);
         }
         copy = *s;
@@ -1071,11 +1076,12 @@ static int be_get_session(void *ctx, uint64_t sid, tss_api_session_info *out)
     } else if (s.state == TSS_API_STATE_FAILED) {
         out->failure_status = s.status;
         snprintf(out->failure_message, sizeof out->failure_message, "%s", s.message);
-        out->n_culprits = s.n_culprits > TSS_API_MAX_CULPRITS ? TSS_API_MAX_CULPRITS : s.n_culprits;
-        for (uint16_t i = 0; i < out->n_culprits; i++) {
-            out->culprits[i].node = s.culprit_node[i];
-            out->culprits[i].reason = (tss_api_culprit_reason)s.culprit_reason[i];
-        }
+    }
+    /* Culprits: why a session failed, or whom a successful signing excluded on the way. */
+    out->n_culprits = s.n_culprits > TSS_API_MAX_CULPRITS ? TSS_API_MAX_CULPRITS : s.n_culprits;
+    for (uint16_t i = 0; i < out->n_culprits; i++) {
+        out->culprits[i].node = s.culprit_node[i];
+        out->culprits[i].reason = (tss_api_culprit_reason)s.culprit_reason[i];
     }
     return TSS_OK;
 }

@@ -131,7 +131,10 @@ void session_finish(session *s, const session_io *io, int status, const char *re
         if (s->culprit[i]) {
             int dup = 0;
             for (uint16_t k = 0; k < r->n_culprits; k++) dup |= r->culprits[k] == s->members[i];
-            if (!dup && r->n_culprits < SESSION_MAXP) r->culprits[r->n_culprits++] = s->members[i];
+            if (!dup && r->n_culprits < SESSION_MAXP) {
+                r->culprit_equivocated[r->n_culprits] = s->culprit[i] == SESSION_CULPRIT_EQUIVOCATED;
+                r->culprits[r->n_culprits++] = s->members[i];
+            }
         } else if (s->missing[i]) {
             int dup = 0;
             for (uint16_t k = 0; k < r->n_missing; k++) dup |= r->missing[k] == s->members[i];

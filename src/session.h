@@ -92,6 +92,7 @@ typedef struct session_result {
     int status;                                   /* TSS_OK or the failure's tss_status */
     char reason[SESSION_REASON_LEN];              /* failure reason, human readable, no secrets */
     uint16_t culprits[SESSION_MAX_PARTICIPANTS];  /* misbehaving nodes (bad share/proof, equivocation) */
+    uint8_t culprit_equivocated[SESSION_MAX_PARTICIPANTS]; /* 1: culprits[k] sent different round-1 packages */
     uint16_t n_culprits;
     uint16_t missing[SESSION_MAX_PARTICIPANTS];   /* nodes that did not respond in time */
     uint16_t n_missing;

@@ -3,6 +3,9 @@
 #ifndef TSS_SRC_SESSION_INTERNAL_H
 #define TSS_SRC_SESSION_INTERNAL_H
 
+#define SESSION_CULPRIT_INVALID 1     /* sent something that failed verification */
+#define SESSION_CULPRIT_EQUIVOCATED 2 /* sent different round-1 packages to different members */
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -126,7 +129,7 @@ struct session {
     session_timing timing;
     uint64_t deadline_ms;                /* session timeout */
     session_wait wait;
-    uint8_t culprit[SESSION_MAXP];       /* by position */
+    uint8_t culprit[SESSION_MAXP];       /* by position: 0, or a SESSION_CULPRIT_* reason */
     uint8_t missing[SESSION_MAXP];       /* by position */
     session_result result;
     union {

@@ -251,7 +251,10 @@ static int check_confirms(session *s)
             uint8_t j = d->dealer_pos[x];
             if (sodium_memcmp(d->confirm[k][x], d->r1_digest[j], SESSION_DIGEST_BYTES) == 0) continue;
             /* We know our own payload: a different digest for it is a false confirm by k. */
-            s->culprit[j == s->self_pos ? k : j] = 1;
+            if (j == s->self_pos)
+                s->culprit[k] = SESSION_CULPRIT_INVALID;
+            else
+                s->culprit[j] = SESSION_CULPRIT_EQUIVOCATED;
             named = 1;
         }
     }
@@ -325,6 +328,12 @@ static int advance(session *s, const session_io *io, uint64_t now_ms)
             session_finish(s, io, TSS_OK, "");
             return TSS_OK;
         }
+        for (uint16_t i = 0; i < s->n; i++) {
+            if (d->dealer[i] && s->culprit[i]) {
+                session_finish(s, io, TSS_ERR_CULPRIT, "round-2 share does not open");
+                return TSS_ERR_CULPRIT;
+            }
+        }
         if (all_set(s, d->have_r2, d->dealer)) return run_combine(s, io);
     }
     return TSS_OK;
@@ -369,7 +378,7 @@ static int on_round1(session *s, const session_io *io, int pos, const uint8_t *p
     if (d->have_r1[pos]) {
         if (sodium_memcmp(digest, d->r1_digest[pos], sizeof digest) == 0) return TSS_OK; /* duplicate */
         /* Two different payloads from one authenticated sender. */
-        s->culprit[pos] = 1;
+        s->culprit[pos] = SESSION_CULPRIT_EQUIVOCATED;
         session_finish(s, io, TSS_ERR_CULPRIT, "equivocating round-1 sender");
         return TSS_ERR_CULPRIT;
     }
@@ -420,13 +429,14 @@ static int on_round2(session *s, const session_io *io, int pos, const uint8_t *p
     rc = p2p_open(plain, sizeof plain, &plen, payload, len, &ctx, key);
     if (rc == TSS_OK) rc = session_codec_dkg_share_decode(&d->r2_in[pos], plain, plen);
     sodium_memzero(plain, sizeof plain);
-    if (rc != TSS_OK) {
-        /* The envelope authenticated the sender: an honest node never sends a box we cannot open. */
-        s->culprit[pos] = 1;
-        session_finish(s, io, TSS_ERR_CULPRIT, "round-2 share does not open");
-        return TSS_ERR_CULPRIT;
-    }
     d->have_r2[pos] = 1;
+    if (rc != TSS_OK) {
+        /* The envelope authenticated the sender: an honest node never sends a box we cannot open. The
+         * failure waits until our own shares are out (advance), so the honest members are not left
+         * waiting for us and naming us as missing. */
+        s->culprit[pos] = 1;
+        sodium_memzero(&d->r2_in[pos], sizeof d->r2_in[pos]);
+    }
     return advance(s, io, now_ms);
 }
 

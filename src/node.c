@@ -1478,6 +1478,7 @@ int node_create(node **out, const tss_config *cfg, const node_options *opt, char
                .n_peers = n->n_idx,
                .max_batch = cfg->engine.verify_batch < VS_MAX_BATCH ? cfg->engine.verify_batch : VS_MAX_BATCH,
                .max_wait_us = cfg->engine.verify_wait_us,
+               .backend = cfg->engine.backend,
                .validator = {.self_index = (uint16_t)cfg->node.index,
                              .n_peers = n->n_idx,
                              .max_skew_ms = cfg->timeouts.clock_skew_ms,

@@ -20,7 +20,7 @@ static void on_verified(void *ctx, void *user, int valid);
 static vs_config vs_cfg(const rx_pipeline_config *cfg, rx_pipeline *rx)
 {
     vs_config v = {.max_batch = cfg->max_batch, .max_wait_us = cfg->max_wait_us, .deliver = on_verified,
-                   .cb_ctx = rx};
+                   .cb_ctx = rx, .backend = cfg->backend};
     return v;
 }
 

@@ -41,6 +41,7 @@ typedef struct rx_pipeline_config {
     uint16_t n_peers;                 /* must equal validator.n_peers */
     uint32_t max_batch;               /* verify stage batch size (1 .. VS_MAX_BATCH) */
     uint64_t max_wait_us;             /* verify stage bounded wait */
+    tss_backend backend;              /* verify stage backend (vs_config.backend; 0 = TSS_BACKEND_AUTO) */
     validator_config validator;
     reasm_config reasm;
     rx_message_fn on_message;

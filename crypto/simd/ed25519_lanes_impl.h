@@ -47,16 +47,19 @@ static void gl_p3_store(ge25519_p3 *const p[LANES], const gl_p3 *r, unsigned mas
     fel_store(c, &r->T, mask);
 }
 
-/* lanes in neg get -q: Y+X and Y-X swap and 2dT changes sign (what ge25519_sub_cached computes) */
-static void gl_cached_load(gl_cached *r, const ge25519_cached *const q[LANES], unsigned neg)
+/* lanes in neg get -q: Y+X and Y-X swap and 2dT changes sign (what ge25519_sub_cached computes); with_z = 0
+ * leaves r->Z unset, for gl_madd_cached (every q has Z = 1) */
+static void gl_cached_load_z(gl_cached *r, const ge25519_cached *const q[LANES], unsigned neg, int with_z)
 {
     const fe25519 *c[LANES];
     for (int l = 0; l < LANES; l++) c[l] = (neg >> l & 1) ? &q[l]->YminusX : &q[l]->YplusX;
     fel_load(&r->YpX, c);
     for (int l = 0; l < LANES; l++) c[l] = (neg >> l & 1) ? &q[l]->YplusX : &q[l]->YminusX;
     fel_load(&r->YmX, c);
-    for (int l = 0; l < LANES; l++) c[l] = &q[l]->Z;
-    fel_load(&r->Z, c);
+    if (with_z) {
+        for (int l = 0; l < LANES; l++) c[l] = &q[l]->Z;
+        fel_load(&r->Z, c);
+    }
     for (int l = 0; l < LANES; l++) c[l] = &q[l]->T2d;
     fel_load(&r->T2d, c);
     if (neg) {
@@ -67,6 +70,11 @@ static void gl_cached_load(gl_cached *r, const ge25519_cached *const q[LANES], u
         fel_sub(&m, &zero, &r->T2d);
         fel_blend(&r->T2d, &r->T2d, &m, neg);
     }
+}
+
+static void gl_cached_load(gl_cached *r, const ge25519_cached *const q[LANES], unsigned neg)
+{
+    gl_cached_load_z(r, q, neg, 1);
 }
 
 static void gl_cached_store(ge25519_cached *const q[LANES], const gl_cached *r, unsigned mask)
@@ -141,6 +149,22 @@ static void gl_add_cached(gl_p1p1 *r, const gl_p3 *p, const gl_cached *q)
     fel_mul(&c, &q->T2d, &p->T);
     fel_mul(&d, &p->Z, &q->Z);
     fel_add(&t0, &d, &d);
+    fel_sub(&r->X, &a, &b);
+    fel_add(&r->Y, &a, &b);
+    fel_add(&r->Z, &t0, &c);
+    fel_sub(&r->T, &t0, &c);
+}
+
+/* gl_add_cached for q with Z = 1 in every lane (q->Z is not read): Z1 Z2 = Z1, one multiplication fewer */
+static void gl_madd_cached(gl_p1p1 *r, const gl_p3 *p, const gl_cached *q)
+{
+    fel a, b, c, t0;
+    fel_add(&a, &p->Y, &p->X);
+    fel_sub(&b, &p->Y, &p->X);
+    fel_mul(&a, &a, &q->YpX);
+    fel_mul(&b, &b, &q->YmX);
+    fel_mul(&c, &q->T2d, &p->T);
+    fel_add(&t0, &p->Z, &p->Z);
     fel_sub(&r->X, &a, &b);
     fel_add(&r->Y, &a, &b);
     fel_add(&r->Z, &t0, &c);
@@ -538,7 +562,13 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
     p += gl_round_up(n * nw_full * sizeof(uint64_t));
     uint8_t *carry = p;
 
-    for (size_t i = 0; i < n; i++) ge25519_p3_to_cached(&cached[i], gl_term_point(points, idx, i));
+    /* Points straight from decoding (batch verification) have Z = 1 exactly: mixed additions then */
+    int affine = 1;
+    for (size_t i = 0; i < n; i++) {
+        const ge25519_p3 *pt = gl_term_point(points, idx, i);
+        ge25519_p3_to_cached(&cached[i], pt);
+        affine &= (pt->Z.v[0] == 1) & ((pt->Z.v[1] | pt->Z.v[2] | pt->Z.v[3] | pt->Z.v[4]) == 0);
+    }
     memset(carry, 0, n);
     memset(used, 0, nw_full * nb);
 
@@ -607,8 +637,12 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
         gl_cached C;
         gl_p1p1 s;
         gl_p3_load(&B, bsrc);
-        gl_cached_load(&C, csrc, neg);
-        gl_add_cached(&s, &B, &C);
+        gl_cached_load_z(&C, csrc, neg, !affine);
+        if (affine) {
+            gl_madd_cached(&s, &B, &C);
+        } else {
+            gl_add_cached(&s, &B, &C);
+        }
         gl_p1p1_to_p3(&B, &s);
         gl_p3_store(bdst, &B, live);
     }

@@ -2,7 +2,9 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "batch/msm.h"
 #include "crypto/frost_internal.h"
+#include "crypto/frost_poly.h"
 #include "tss/ed25519.h"
 
 /* [z]B == D + [ρ]E + [c·λ]Y, all public: variable time. */
@@ -66,17 +68,48 @@ int tss_frost_verify(const tss_frost_signature *sig, const uint8_t *message, siz
                : TSS_ERR_VERIFY;
 }
 
-#define CULPRIT_CHUNK 64
+#define CULPRIT_CHUNK FROST_COMMITMENT_CHUNK
+/* Stack scratch of the per-share base + 2-term MSM (vector Straus tables of 2 terms fit). */
+#define SHARE_MSM_SCRATCH (16u * 1024u)
 
-/* Verifies every share (the slow path after a failed signature), batching the Lagrange inversions per chunk.
- * Returns the number of invalid shares; the first culprits_cap identifiers go to culprits. */
+/* The share equation on decoded points: [z]B - [cλ]Y - [ρ]E == D, one interleaved MSM (public data). */
+static int share_equation_holds_decoded(const sc25519 *z, const ge25519_p3 *D, const ge25519_p3 *E,
+                                        const ge25519_p3 *Y, const sc25519 *rho, const sc25519 *c_lambda,
+                                        void *scratch, size_t scratch_len)
+{
+    sc25519 neg[2];
+    ge25519_p3 pts[2] = { *Y, *E }, lhs, rhs;
+    sc25519_neg(&neg[0], c_lambda);
+    sc25519_neg(&neg[1], rho);
+    if (msm_vartime_with_base(&lhs, z, neg, pts, 2, scratch, scratch_len) == 0)
+        return ge25519_eq(&lhs, D);
+    ge25519_double_scalarmult_base_vartime(&lhs, &neg[0], Y, z);
+    ge25519_scalarmult_vartime(&rhs, rho, E);
+    ge25519_add(&rhs, &rhs, D);
+    return ge25519_eq(&lhs, &rhs);
+}
+
+/* Verifies every share (the slow path after a failed signature) exactly as tss_frost_verify_signature_share
+ * would, per chunk of shares: one lane-parallel decoding of their D, E and Y, one batch inversion for the
+ * Lagrange coefficients. Returns the number of invalid shares; the first culprits_cap identifiers go to
+ * culprits. (A random linear combination of the equations would not name the same culprits: the points are
+ * decoded without a subgroup check, and an error of order 2 vanishes from any combination with an even
+ * coefficient.) */
 static size_t find_culprits(const tss_frost_signing_package *pkg, const tss_frost_signature_share *shares,
                             size_t n_shares, const tss_frost_public_key_package *pkp,
                             const uint8_t prefix[FROST_BINDING_PREFIX_BYTES], const sc25519 *c,
                             tss_frost_identifier *culprits, size_t culprits_cap)
 {
+    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
+    _Alignas(64) uint8_t scratch[SHARE_MSM_SCRATCH];
     sc25519 total, x_i, x_j, d;
     sc25519 dens[CULPRIT_CHUNK], tmp[CULPRIT_CHUNK];
+    ge25519_p3 D[CULPRIT_CHUNK], E[CULPRIT_CHUNK], Y[CULPRIT_CHUNK];
+    ge25519_p3 *outs[3 * CULPRIT_CHUNK];
+    const uint8_t *encs[3 * CULPRIT_CHUNK];
+    uint8_t dec_ok[3 * CULPRIT_CHUNK], ok[CULPRIT_CHUNK];
+    tss_frost_verifying_share vs[CULPRIT_CHUNK];
+    long idx[CULPRIT_CHUNK];
     size_t bad = 0;
     sc25519_one(&total);
     for (uint32_t j = 0; j < pkg->n_commitments; j++) {
@@ -98,22 +131,42 @@ static size_t find_culprits(const tss_frost_signing_package *pkg, const tss_fros
             }
         }
         sc25519_batch_invert_vartime(dens, dens, tmp, m);   /* nonzero: identifiers are distinct and nonzero */
+        /* Gather the encodings of the shares that have a commitment and a verifying share; decode them at once. */
+        size_t n_enc = 0;
         for (size_t k = 0; k < m; k++) {
             const tss_frost_signature_share *sh = &shares[off + k];
+            idx[k] = frost_find_commitment(pkg, &sh->identifier);
+            ok[k] = idx[k] >= 0 && tss_frost_public_key_package_find(&vs[k], pkp, &sh->identifier) == TSS_OK;
+            if (!ok[k])
+                continue;
+            const tss_frost_signing_commitments *com = &pkg->commitments[idx[k]];
+            outs[n_enc] = &D[k];
+            encs[n_enc++] = com->hiding;
+            outs[n_enc] = &E[k];
+            encs[n_enc++] = com->binding;
+            outs[n_enc] = &Y[k];
+            encs[n_enc++] = vs[k].bytes;
+        }
+        if (n_enc > 0)
+            frost_kg_decode_each_vartime(ops, outs, encs, n_enc, dec_ok);
+        size_t e = 0;
+        for (size_t k = 0; k < m; k++) {
+            const tss_frost_signature_share *sh = &shares[off + k];
+            if (ok[k]) {
+                ok[k] = dec_ok[e] && dec_ok[e + 1] && dec_ok[e + 2];
+                e += 3;
+            }
             sc25519 z, rho, cl;
-            tss_frost_verifying_share vs;
-            ge25519_p3 Y;
-            int ok = frost_scalar_decode(&z, sh->share) == TSS_OK &&
-                     tss_frost_public_key_package_find(&vs, pkp, &sh->identifier) == TSS_OK &&
-                     frost_point_decode_fast(&Y, vs.bytes) == TSS_OK;
-            if (ok) {
-                long idx = frost_find_commitment(pkg, &sh->identifier);
+            if (ok[k] && frost_scalar_decode(&z, sh->share) == TSS_OK) {
                 sc25519_mul(&cl, &dens[k], &total);
                 sc25519_mul(&cl, &cl, c);
                 frost_binding_factor(&rho, prefix, &sh->identifier);
-                ok = idx >= 0 && share_equation_holds(&z, &pkg->commitments[idx], &Y, &rho, &cl);
+                ok[k] = (uint8_t)share_equation_holds_decoded(&z, &D[k], &E[k], &Y[k], &rho, &cl, scratch,
+                                                               sizeof scratch);
+            } else {
+                ok[k] = 0;
             }
-            if (!ok) {
+            if (!ok[k]) {
                 if (bad < culprits_cap)
                     culprits[bad] = sh->identifier;
                 bad++;

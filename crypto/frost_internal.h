@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sodium.h>
+#include "crypto/ed25519_backend.h"
 #include "crypto/ge25519.h"
 #include "crypto/sc25519.h"
 #include "tss/frost.h"
@@ -81,6 +82,13 @@ void frost_binding_factor(sc25519 *rho, const uint8_t prefix[FROST_BINDING_PREFI
  * time). TSS_ERR_ENCODING if a commitment point is invalid. */
 int frost_group_commitment(ge25519_p3 *R, const tss_frost_signing_package *pkg,
                            const uint8_t prefix[FROST_BINDING_PREFIX_BYTES]);
+/* Signers per chunk of commitment decoding (2 points each, bounded stack). */
+#define FROST_COMMITMENT_CHUNK 64
+/* D[k], E[k] = hiding and binding commitments of signer off + k (k < m <= FROST_COMMITMENT_CHUNK), decoded as
+ * frost_point_decode_fast does with the square roots in the lanes of ops (public data). TSS_ERR_ENCODING if one
+ * is invalid. */
+int frost_commitments_decode_vartime(const tss_ed25519_ops *ops, ge25519_p3 *D, ge25519_p3 *E,
+                                     const tss_frost_signing_package *pkg, uint32_t off, uint32_t m);
 /* λ_i of x_i within the identifiers of pkg (one inversion); TSS_ERR_NOT_FOUND if x_i is not among them. */
 int frost_package_lagrange(sc25519 *lambda, const tss_frost_signing_package *pkg, const sc25519 *x_i);
 /* Checks pkg's version, count and sortedness (the common prologue of round 2, verification, aggregation). */

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "crypto/frost_internal.h"
+#include "crypto/frost_poly.h"
 
 void tss_frost_commitments_sort(tss_frost_signing_commitments *commitments, size_t n)
 {
@@ -82,27 +83,65 @@ void frost_binding_factor(sc25519 *rho, const uint8_t prefix[FROST_BINDING_PREFI
     frost_hash_final_scalar(rho, &st);
 }
 
-#define GROUP_COMMITMENT_CHUNK 32
+int frost_commitments_decode_vartime(const tss_ed25519_ops *ops, ge25519_p3 *D, ge25519_p3 *E,
+                                     const tss_frost_signing_package *pkg, uint32_t off, uint32_t m)
+{
+    ge25519_p3 *outs[2 * FROST_COMMITMENT_CHUNK];
+    const uint8_t *encs[2 * FROST_COMMITMENT_CHUNK];
+    uint8_t ok[2 * FROST_COMMITMENT_CHUNK];
+    if (m > FROST_COMMITMENT_CHUNK || off > pkg->n_commitments || m > pkg->n_commitments - off)
+        return TSS_ERR_INVALID_ARG;
+    if (m == 0)
+        return TSS_OK;
+    for (uint32_t k = 0; k < m; k++) {
+        const tss_frost_signing_commitments *c = &pkg->commitments[off + k];
+        outs[2 * k] = &D[k];
+        encs[2 * k] = c->hiding;
+        outs[2 * k + 1] = &E[k];
+        encs[2 * k + 1] = c->binding;
+    }
+    /* Both points of every signer in one call: the square roots fill the backend's lanes. */
+    frost_kg_decode_each_vartime(ops, outs, encs, 2 * (size_t)m, ok);
+    for (uint32_t k = 0; k < 2 * m; k++)
+        if (!ok[k])
+            return TSS_ERR_ENCODING;
+    return TSS_OK;
+}
+
+/* r = Σ p[k] for k < n, pairwise in the backend's lanes (p is overwritten). */
+static void sum_points(const tss_ed25519_ops *ops, ge25519_p3 *r, ge25519_p3 *p, size_t n)
+{
+    if (n == 0) {
+        ge25519_identity(r);
+        return;
+    }
+    while (n > 1) {
+        const size_t half = n / 2;
+        frost_kg_add_n(ops, p, p, p + (n - half), half);
+        n -= half;
+    }
+    *r = p[0];
+}
 
 int frost_group_commitment(ge25519_p3 *R, const tss_frost_signing_package *pkg,
                            const uint8_t prefix[FROST_BINDING_PREFIX_BYTES])
 {
-    ge25519_p3 points[GROUP_COMMITMENT_CHUNK], part, D;
-    sc25519 rhos[GROUP_COMMITMENT_CHUNK];
+    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
+    ge25519_p3 D[FROST_COMMITMENT_CHUNK], E[FROST_COMMITMENT_CHUNK], part;
+    sc25519 rhos[FROST_COMMITMENT_CHUNK];
     ge25519_identity(R);
-    for (uint32_t off = 0; off < pkg->n_commitments; off += GROUP_COMMITMENT_CHUNK) {
+    for (uint32_t off = 0; off < pkg->n_commitments; off += FROST_COMMITMENT_CHUNK) {
         uint32_t m = pkg->n_commitments - off;
-        if (m > GROUP_COMMITMENT_CHUNK)
-            m = GROUP_COMMITMENT_CHUNK;
-        for (uint32_t k = 0; k < m; k++) {
-            const tss_frost_signing_commitments *c = &pkg->commitments[off + k];
-            if (frost_point_decode_fast(&D, c->hiding) != TSS_OK ||
-                frost_point_decode_fast(&points[k], c->binding) != TSS_OK)
-                return TSS_ERR_ENCODING;
-            ge25519_add(R, R, &D);
-            frost_binding_factor(&rhos[k], prefix, &c->identifier);
-        }
-        frost_msm_vartime(&part, rhos, points, m);
+        if (m > FROST_COMMITMENT_CHUNK)
+            m = FROST_COMMITMENT_CHUNK;
+        int rc = frost_commitments_decode_vartime(ops, D, E, pkg, off, m);
+        if (rc != TSS_OK)
+            return rc;
+        for (uint32_t k = 0; k < m; k++)
+            frost_binding_factor(&rhos[k], prefix, &pkg->commitments[off + k].identifier);
+        frost_msm_vartime(&part, rhos, E, m);
+        ge25519_add(R, R, &part);
+        sum_points(ops, &part, D, m);
         ge25519_add(R, R, &part);
     }
     return TSS_OK;

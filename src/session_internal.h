@@ -73,9 +73,12 @@ typedef struct dkg_state {
 enum { SIGN_PHASE_COMMIT = 1, SIGN_PHASE_SHARES = 2 };
 
 typedef struct sign_state {
-    uint16_t coordinator;
+    uint16_t coordinator;                /* the current epoch's coordinator */
     uint8_t coord_pos;
-    uint8_t attempt;                     /* current attempt = wire round */
+    uint8_t coord_start;                 /* position of epoch 0's coordinator (hash-picked) */
+    uint8_t epoch;                       /* coordinator hand-overs so far: coordinator = order[epoch] */
+    uint64_t coord_heard_ms;             /* last word from the current coordinator (or epoch start) */
+    uint8_t attempt;                     /* current attempt under this coordinator = wire round */
     uint16_t t;
     uint16_t message_len;
     uint8_t message[SESSION_MAX_MESSAGE];

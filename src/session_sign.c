@@ -95,6 +95,50 @@ static int own_commit(session *s, const session_io *io, uint64_t now_ms)
     return TSS_OK;
 }
 
+/* Epoch e's coordinator: the e-th of the candidates rotated to start at the hash-picked one. */
+static uint8_t epoch_coord_pos(const session *s, uint8_t epoch)
+{
+    return (uint8_t)((s->u.sign.coord_start + epoch) % s->n);
+}
+
+static uint8_t epoch_of(const session *s, int pos)
+{
+    return (uint8_t)(((unsigned)pos + s->n - s->u.sign.coord_start) % s->n);
+}
+
+static uint64_t handover_at(const session *s)
+{
+    uint64_t t = s->timing.attempt_timeout_ms;
+    return s->u.sign.coord_heard_ms > UINT64_MAX - t ? UINT64_MAX : s->u.sign.coord_heard_ms + t;
+}
+
+/* Moves to coordinator epoch `epoch` at `attempt`: the coordinator's state starts afresh, a fresh nonce
+ * replaces the old one (own_commit), and the commitments go to the new coordinator. pull: as the new
+ * coordinator, ask every other candidate for its commitments (which also moves laggards here). */
+static int enter_epoch(session *s, const session_io *io, uint8_t epoch, uint8_t attempt, int pull, uint64_t now_ms)
+{
+    sign_state *g = &s->u.sign;
+    g->epoch = epoch;
+    g->coord_pos = epoch_coord_pos(s, epoch);
+    g->coordinator = s->members[g->coord_pos];
+    g->attempt = attempt;
+    g->coord_heard_ms = now_ms;
+    g->phase = SIGN_PHASE_COMMIT;
+    g->n_chosen = 0;
+    g->package_len = 0;
+    g->attempt_deadline_ms = UINT64_MAX;
+    for (uint16_t i = 0; i < s->n; i++) g->excluded[i] = s->culprit[i] != 0;
+    memset(g->have_commitments, 0, sizeof g->have_commitments);
+    memset(g->chosen, 0, sizeof g->chosen);
+    memset(g->have_share, 0, sizeof g->have_share);
+    session_wait_reset(s, now_ms);
+    if (pull && is_coordinator(s))
+        for (uint16_t i = 0; i < s->n; i++)
+            if (i != s->self_pos && !g->excluded[i])
+                (void)session_send_retry_request(s, io, s->members[i], WIRE_SIGN_COMMITMENTS, g->attempt);
+    return own_commit(s, io, now_ms);
+}
+
 int session_sign_start(session *s, const session_sign_params *p, const session_keys *keys,
                        const session_timing *timing, const session_io *io, uint64_t now_ms)
 {
@@ -144,15 +188,11 @@ int session_sign_start(session *s, const session_sign_params *p, const session_k
     g->t = (uint16_t)g->kp.min_signers;
     g->message_len = p->message_len;
     memcpy(g->message, p->message, p->message_len);
-    g->coord_pos = pick_coordinator(s->id, s->n);
-    g->coordinator = s->members[g->coord_pos];
-    g->phase = SIGN_PHASE_COMMIT;
-    g->attempt_deadline_ms = UINT64_MAX;
+    g->coord_start = pick_coordinator(s->id, s->n);
     s->result.group_key = g->kp.verifying_key;
     s->result.threshold = g->t;
     s->state = SESSION_STATE_RUNNING;
-    session_wait_reset(s, now_ms);
-    rc = own_commit(s, io, now_ms);
+    rc = enter_epoch(s, io, 0, 0, 0, now_ms);
     return rc == TSS_OK || s->state != SESSION_STATE_RUNNING ? TSS_OK : rc;
 }
 
@@ -223,6 +263,7 @@ static int signer_on_result(session *s, const session_io *io, const uint8_t *pay
     }
     if (tss_frost_verify(&m.signature, g->message, g->message_len, &g->kp.verifying_key) != TSS_OK)
         return TSS_ERR_VERIFY;
+    for (uint16_t i = 0; i < m.n_signers; i++) s->missing[session_pos(s, m.signers[i])] = 0; /* they responded */
     session_result *r = &s->result;
     r->signature = m.signature;
     memcpy(r->signers, m.signers, m.n_signers * sizeof m.signers[0]);
@@ -246,7 +287,11 @@ static int complete_success(session *s, const session_io *io, const tss_frost_si
     memset(&m, 0, sizeof m);
     m.signature = *sig;
     for (uint16_t i = 0; i < s->n; i++) {
-        if (g->chosen[i]) m.signers[m.n_signers++] = s->members[i];
+        if (g->chosen[i]) {
+            m.signers[m.n_signers++] = s->members[i];
+            s->missing[i] = 0; /* e.g. a superseded coordinator that came back and signed */
+            continue;
+        }
         if (s->culprit[i])
             m.culprits[m.n_culprits++] = s->members[i];
         else if (s->missing[i])
@@ -384,12 +429,15 @@ int session_sign_on_message(session *s, const session_io *io, int pos, uint8_t t
         return coord_take_share(s, io, pos, &share, now_ms);
     }
     case WIRE_SIGN_PACKAGE:
-        if (!from_coord) return TSS_ERR_INVALID_ARG;
+        /* Only the current coordinator's: a superseded one's package is refused (the nonce it names is
+         * gone anyway: every hand-over makes a fresh one). */
+        if (!from_coord || is_coordinator(s)) return TSS_ERR_INVALID_ARG;
         if (round != g->attempt) return round < g->attempt ? TSS_OK : TSS_ERR_STATE;
+        g->coord_heard_ms = now_ms;
         session_wait_reset(s, now_ms);
         return signer_on_package(s, io, payload, len, now_ms);
     case WIRE_SIGN_RESULT:
-        if (!from_coord) return TSS_ERR_INVALID_ARG;
+        /* From whichever coordinator finished (or any candidate relaying it): verified under the group key. */
         return signer_on_result(s, io, payload, len);
     default:
         return TSS_ERR_INVALID_ARG;
@@ -401,13 +449,29 @@ int session_sign_on_retry(session *s, const session_io *io, int pos, uint8_t typ
     sign_state *g = &s->u.sign;
     int running = s->state == SESSION_STATE_RUNNING;
     if (type == WIRE_SIGN_RESULT) {
-        if (g->result_len == 0) return TSS_ERR_STATE;
-        return session_send(s, io, WIRE_SIGN_RESULT, g->attempt, s->members[pos], g->result_buf, g->result_len);
+        if (g->result_len != 0)
+            return session_send(s, io, WIRE_SIGN_RESULT, g->attempt, s->members[pos], g->result_buf, g->result_len);
+        /* Still working: answer as a heartbeat, so that a waiting candidate does not hand over. */
+        if (!running || !is_coordinator(s)) return TSS_ERR_STATE;
+        if (g->phase == SIGN_PHASE_SHARES && g->chosen[pos] && !g->have_share[pos]) return send_package(s, io, pos);
+        return session_send_retry_request(s, io, s->members[pos], WIRE_SIGN_COMMITMENTS, g->attempt);
     }
+    /* A request for commitments after the end (e.g. from a superseded coordinator): the answer is the result. */
+    if (type == WIRE_SIGN_COMMITMENTS && g->result_len != 0)
+        return session_send(s, io, WIRE_SIGN_RESULT, g->attempt, s->members[pos], g->result_buf, g->result_len);
     if (!running) return TSS_ERR_STATE;
     if (type == WIRE_SIGN_COMMITMENTS) {
-        /* The coordinator's request for commitments: also the trigger of a new attempt. */
-        if (pos != g->coord_pos || is_coordinator(s)) return TSS_ERR_INVALID_ARG;
+        /* A coordinator's request for commitments: also the trigger of a new attempt, and (from a later
+         * epoch's coordinator) of a hand-over. */
+        uint8_t e = epoch_of(s, pos);
+        if (e < g->epoch) {
+            /* A superseded coordinator: bring it to the current epoch if this node runs it. */
+            if (!is_coordinator(s)) return TSS_OK;
+            return session_send_retry_request(s, io, s->members[pos], WIRE_SIGN_COMMITMENTS, g->attempt);
+        }
+        if (e > g->epoch) return enter_epoch(s, io, e, round, 0, now_ms);
+        if (is_coordinator(s)) return TSS_ERR_INVALID_ARG;
+        g->coord_heard_ms = now_ms;
         if (round < g->attempt) return TSS_OK;
         session_wait_reset(s, now_ms);
         if (round > g->attempt) {
@@ -436,9 +500,16 @@ uint64_t session_sign_on_tick(session *s, const session_io *io, uint64_t now_ms)
 {
     sign_state *g = &s->u.sign;
     if (!is_coordinator(s)) {
+        int can_hand_over = g->epoch + 1 < s->n;
+        if (can_hand_over && now_ms >= handover_at(s)) {
+            s->missing[g->coord_pos] = 1; /* cleared if it turns up among the final signers */
+            (void)enter_epoch(s, io, (uint8_t)(g->epoch + 1), 0, 1, now_ms);
+            if (s->state != SESSION_STATE_RUNNING) return 0;
+            return is_coordinator(s) ? g->attempt_deadline_ms : handover_at(s);
+        }
         if (session_wait_due(s, now_ms))
             (void)session_send_retry_request(s, io, g->coordinator, WIRE_SIGN_RESULT, g->attempt);
-        return UINT64_MAX;
+        return can_hand_over ? handover_at(s) : UINT64_MAX;
     }
     if (g->phase == SIGN_PHASE_SHARES && now_ms >= g->attempt_deadline_ms) {
         for (uint16_t i = 0; i < s->n; i++)

@@ -170,6 +170,54 @@ static void test_offline_signer_replaced(void **state)
     cluster_destroy(c);
 }
 
+/* The first coordinator of a session over candidates 1..n (src/session_sign.c: sorted candidates,
+ * index = BLAKE2b-64("tss-sign-coordinator" || sid LE) mod n), recomputed so the test can take it down. */
+static uint16_t first_coordinator(uint64_t sid, uint16_t n)
+{
+    static const char dom[] = "tss-sign-coordinator";
+    uint8_t in[sizeof dom - 1 + 8], h[8];
+    memcpy(in, dom, sizeof dom - 1);
+    for (int i = 0; i < 8; i++) in[sizeof dom - 1 + i] = (uint8_t)(sid >> (8 * i));
+    crypto_generichash(h, sizeof h, in, sizeof in, NULL, 0);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | h[i];
+    return (uint16_t)(1 + v % n);
+}
+
+static void test_offline_coordinator_handover(void **state)
+{
+    (void)state;
+    cluster_options o = {.n = 5, .seed = 6, .round_ms = 1000, .session_ms = 20000};
+    cluster *c = cluster_create(&o);
+    assert_non_null(c);
+    uint8_t gpk[32];
+    run_dkg(c, 0x410, 5, 3, gpk);
+    for (uint64_t s = 0; s < 4; s++) {
+        uint64_t sid = 0x41000 + s;
+        uint16_t coord = first_coordinator(sid, 5);
+        /* The coordinator is down from before the request: every candidate is asked (default: all holders),
+         * the four others hand over to the next coordinator and sign without it. */
+        cluster_set_online(c, coord, 0);
+        uint16_t online[4], k = 0;
+        for (uint16_t i = 1; i <= 5; i++)
+            if (i != coord) online[k++] = i;
+        const uint8_t m[] = "offline coordinator";
+        for (int j = 0; j < 4; j++)
+            assert_int_equal(cluster_start_sign(c, online[j], sid, 0x410, m, sizeof m, NULL, 0), TSS_OK);
+        assert_int_equal(cluster_wait(c, sid, online, 4, 60000), 4);
+        tss_api_session_info *info = cluster_info(c);
+        for (int j = 0; j < 4; j++) {
+            assert_int_equal(cluster_session(c, online[j], sid, info), TSS_OK);
+            assert_int_equal(crypto_sign_verify_detached(info->signature, m, sizeof m, gpk), 0);
+            assert_int_equal(info->n_signers, 3);
+            for (uint16_t q = 0; q < info->n_signers; q++) assert_int_not_equal(info->signers[q], coord);
+            assert_true(info->elapsed_us >= 1000000); /* it took a hand-over (round_ms) */
+        }
+        cluster_set_online(c, coord, 1);
+    }
+    cluster_destroy(c);
+}
+
 static void test_restart_keeps_key(void **state)
 {
     (void)state;
@@ -346,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_7of10),
         cmocka_unit_test(test_loss_with_retries),
         cmocka_unit_test(test_offline_signer_replaced),
+        cmocka_unit_test(test_offline_coordinator_handover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

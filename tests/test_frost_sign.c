@@ -589,6 +589,67 @@ static void session_start(session *s, uint32_t m)
     assert_int_equal(tss_frost_signing_package_init(&s->pkg, s->coms, m, MSG, sizeof MSG), TSS_OK);
 }
 
+/* 70-of-80, shares shuffled, cheaters on both sides of the 64-share chunk of the culprit search: aggregation
+ * names exactly the shares that fail tss_frost_verify_signature_share one by one. */
+static void test_culprits_match_single_checks(void **state)
+{
+    (void)state;
+    enum { N = 80, T = 70 };
+    tss_frost_key_package *kps = calloc(N, sizeof *kps);
+    tss_frost_public_share *entries = calloc(N, sizeof *entries);
+    tss_frost_signing_nonces *nonces = calloc(T, sizeof *nonces);
+    tss_frost_signing_commitments *coms = calloc(T, sizeof *coms);
+    tss_frost_signature_share *shares = calloc(T, sizeof *shares), *bad = calloc(T, sizeof *bad);
+    tss_frost_identifier culprits[T];
+    tss_frost_public_key_package pkp;
+    tss_frost_signing_package pkg;
+    assert_non_null(kps);
+    assert_non_null(entries);
+    assert_non_null(nonces);
+    assert_non_null(coms);
+    assert_non_null(shares);
+    assert_non_null(bad);
+    assert_int_equal(tss_frost_public_key_package_init(&pkp, entries, N), TSS_OK);
+    assert_int_equal(tss_frost_dealer_keygen(kps, &pkp, NULL, NULL, NULL, N, T), TSS_OK);
+    for (uint32_t i = 0; i < T; i++)
+        assert_int_equal(tss_frost_round1_commit(&nonces[i], &coms[i], &kps[i]), TSS_OK);
+    assert_int_equal(tss_frost_signing_package_init(&pkg, coms, T, MSG, sizeof MSG), TSS_OK);
+    for (uint32_t i = 0; i < T; i++)
+        assert_int_equal(tss_frost_round2_sign(&shares[i], &pkg, &nonces[i], &kps[i]), TSS_OK);
+    for (uint32_t k = 0; k < T; k++)
+        bad[k] = shares[(k * 37u + 11u) % T];   /* 37 is prime to 70: a permutation */
+    const uint32_t cheat[5] = { 0, 17, 63, 64, 69 };
+    for (int j = 0; j < 5; j++)
+        bad[cheat[j]].share[3] ^= (uint8_t)(1u << j);
+    memset(bad[40].share, 0xff, 32);         /* non-canonical z */
+    tss_frost_signature sig;
+    size_t nc = 0;
+    assert_int_equal(tss_frost_aggregate(&sig, &pkg, bad, T, &pkp, culprits, T, &nc), TSS_ERR_CULPRIT);
+    assert_int_equal(nc, 6);
+    size_t found = 0;
+    for (uint32_t k = 0; k < T; k++) {
+        tss_frost_verifying_share vs;
+        assert_int_equal(tss_frost_public_key_package_find(&vs, &pkp, &bad[k].identifier), TSS_OK);
+        int rc = tss_frost_verify_signature_share(&bad[k], &vs, &pkg, &pkp.verifying_key);
+        int named = 0;
+        for (size_t j = 0; j < nc; j++)
+            named |= tss_frost_identifier_cmp(&culprits[j], &bad[k].identifier) == 0;
+        assert_int_equal(named, rc == TSS_ERR_VERIFY);
+        assert_true(rc == TSS_OK || rc == TSS_ERR_VERIFY);
+        found += (size_t)named;
+    }
+    assert_int_equal(found, 6);
+    for (size_t j = 1; j < nc; j++)
+        assert_true(tss_frost_identifier_cmp(&culprits[j - 1], &culprits[j]) < 0);
+    sodium_memzero(kps, N * sizeof *kps);
+    free(kps);
+    free(entries);
+    free(nonces);
+    free(coms);
+    free(shares);
+    free(bad);
+}
+
 static void test_culprits_named(void **state)
 {
     (void)state;
@@ -1019,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_derived_identifiers_and_given_secret),
         cmocka_unit_test(test_dealer_rejects),
         cmocka_unit_test(test_culprits_named),
+        cmocka_unit_test(test_culprits_match_single_checks),
         cmocka_unit_test(test_round2_rejects),
         cmocka_unit_test(test_binary_round_trips),
         cmocka_unit_test(test_json_round_trips),

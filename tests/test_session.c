@@ -154,24 +154,84 @@ static void test_corrupt_share_culprit(void **st)
     net_free(nt);
 }
 
-static void test_coordinator_offline_times_out(void **st)
+/* The session's first coordinator is offline from the start: the others hand over to the next
+ * coordinator in the order and sign without it, and every one of them names it missing. */
+static void coordinator_offline(uint16_t n, uint16_t t, unsigned drop, int sessions, uint64_t seed)
+{
+    net *nt = net_new(n, seed);
+    nt->drop_pct = drop;
+    run_dkg(nt, n, t, seed);
+    expect_dkg_ok(nt, n, t);
+    uint16_t cands[MAXN];
+    for (uint16_t i = 0; i < n; i++) cands[i] = (uint16_t)(i + 1);
+    for (int k = 0; k < sessions; k++) {
+        const uint8_t message[] = "no coordinator";
+        start_sign(nt, cands, n, message, sizeof message, 79 + (uint64_t)k);
+        uint16_t coord = session_coordinator(nt->nodes[1].s);
+        nt->offline[coord] = 1;
+        net_run(nt, 120000);
+        expect_sign_ok(nt, cands, n, message, sizeof message, t);
+        for (uint16_t i = 1; i <= n; i++) {
+            if (i == coord) continue;
+            const session_result *r = &nt->nodes[i].res;
+            assert_true(contains(r->missing, r->n_missing, coord));
+            assert_false(contains(r->signers, r->n_signers, coord));
+            if (drop == 0) assert_int_equal(r->n_missing, 1);
+            assert_int_not_equal(session_coordinator(nt->nodes[i].s), coord);
+        }
+        nt->offline[coord] = 0;
+    }
+    net_free(nt);
+}
+
+static void test_coordinator_offline_3of5(void **st) { (void)st; coordinator_offline(5, 3, 0, 6, 24); }
+static void test_coordinator_offline_2of3(void **st) { (void)st; coordinator_offline(3, 2, 0, 6, 26); }
+static void test_coordinator_offline_loss(void **st) { (void)st; coordinator_offline(5, 3, 20, 10, 27); }
+
+/* Every package is held back; the first coordinator's first one is kept, and nothing else it sends
+ * arrives (it hears everything but results). */
+static msg late_pkg;
+static int late_found;
+
+static int hold_packages(net *nt, msg *m, uint64_t *delay)
+{
+    (void)delay;
+    if (m->from == nt->bad && m->type == WIRE_SIGN_PACKAGE && !late_found) {
+        late_pkg = *m;
+        late_found = 1;
+    }
+    if (m->to == nt->bad && m->type == WIRE_SIGN_RESULT) return 0;
+    return m->from != nt->bad && m->type != WIRE_SIGN_PACKAGE;
+}
+
+/* The first coordinator is cut off from sending until the others have handed over; its package,
+ * arriving late, is refused (the nonce it names was wiped by the hand-over: no nonce signs twice);
+ * once it can speak again it learns the successor's signature, and everyone ends with it. */
+static void test_late_coordinator_superseded(void **st)
 {
     (void)st;
-    net *nt = ready_net(24);
+    net *nt = ready_net(28);
     uint16_t cands[5] = {1, 2, 3, 4, 5};
-    const uint8_t message[] = "no coordinator";
-    start_sign(nt, cands, 5, message, sizeof message, 79);
-    uint16_t coord = session_coordinator(nt->nodes[1].s);
-    nt->offline[coord] = 1;
+    const uint8_t message[] = "late coordinator";
+    start_sign(nt, cands, 5, message, sizeof message, 81);
+    nt->bad = session_coordinator(nt->nodes[1].s);
+    late_found = 0;
+    nt->tamper = hold_packages;
+    net_run(nt, 700); /* past the hand-over (attempt_timeout_ms = 500) */
+    nt->tamper = NULL;
+    assert_true(late_found);
+    node *y = &nt->nodes[late_pkg.to];
+    assert_int_equal(session_state_of(y->s), SESSION_STATE_RUNNING);
+    assert_int_not_equal(session_coordinator(y->s), nt->bad);
+    int before = y->sends;
+    assert_int_equal(session_on_message(y->s, &y->io, nt->bad, WIRE_SIGN_PACKAGE, late_pkg.round, late_pkg.data,
+                                        late_pkg.len, nt->now),
+                     TSS_ERR_INVALID_ARG);
+    assert_int_equal(y->sends, before); /* no share */
     net_run(nt, 120000);
-    for (uint16_t i = 1; i <= 5; i++) {
-        if (i == coord) continue;
-        const session_result *r = &nt->nodes[i].res;
-        assert_true(nt->nodes[i].done);
-        assert_int_equal(r->status, TSS_ERR_TIMEOUT);
-        assert_int_equal(r->n_missing, 1);
-        assert_int_equal(r->missing[0], coord);
-    }
+    uint16_t last = expect_sign_ok(nt, cands, 5, message, sizeof message, 3);
+    assert_int_not_equal(last, nt->bad);
+    for (uint16_t i = 1; i <= 5; i++) assert_int_equal(nt->nodes[i].res.status, TSS_OK);
     net_free(nt);
 }
 
@@ -550,7 +610,10 @@ int main(void)
         cmocka_unit_test(test_offline_candidate),
         cmocka_unit_test(test_picked_then_silent),
         cmocka_unit_test(test_corrupt_share_culprit),
-        cmocka_unit_test(test_coordinator_offline_times_out),
+        cmocka_unit_test(test_coordinator_offline_3of5),
+        cmocka_unit_test(test_coordinator_offline_2of3),
+        cmocka_unit_test(test_coordinator_offline_loss),
+        cmocka_unit_test(test_late_coordinator_superseded),
         cmocka_unit_test(test_too_few_candidates_fail),
         cmocka_unit_test(test_dkg_equivocation),
         cmocka_unit_test(test_dkg_corrupt_share),

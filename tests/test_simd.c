@@ -407,6 +407,58 @@ static void test_msm_affine(void **state)
     free(pts);
 }
 
+/* Few distinct scalars put long runs of additions into the same buckets of one lane while the other lanes
+ * idle: the bucket kept in a lane across a run, the lane switches and the idle lanes must not change sums. */
+static void test_msm_bucket_runs(void **state)
+{
+    (void)state;
+    const tss_ed25519_ops *vb[N_VEC];
+    const size_t nv = supported(vb);
+    tv_rng rng;
+    tv_rng_seed(&rng, 0x3357);
+    enum { N = 260 };
+    sc25519 *sc = calloc(N, sizeof *sc);
+    ge25519_p3 *pts = calloc(N, sizeof *pts);
+    assert_true(sc && pts);
+    sc25519 few[3];
+    for (size_t k = 0; k < 3; k++) rand_scalar(&rng, &few[k]);
+    for (int affine = 0; affine < 2; affine++) {
+        for (size_t i = 0; i < N; i++) {
+            ge25519_p3 q;
+            rand_point(&rng, &q);
+            if (affine) {
+                uint8_t enc[32];
+                ge25519_tobytes(enc, &q);
+                assert_int_equal(ge25519_frombytes_zip215(&pts[i], enc), 0);
+            } else {
+                pts[i] = q;
+            }
+            /* mostly one scalar, some a second, a few a third (negated digits from the high ones) */
+            sc[i] = few[i % 11 == 0 ? 2 : (i % 4 == 1 ? 1 : 0)];
+        }
+        static const size_t sizes[][2] = { { 60, 0 }, { 130, 0 }, { N, 0 } };
+        for (size_t b = 0; b < nv; b++) {
+            for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+                const size_t nf = sizes[k][0], nh = sizes[k][1];
+                const size_t lr = msm_split_scratch_size(nf + nh), lv = vb[b]->msm_scratch_size(nf + nh);
+                void *sr = malloc(lr), *sv = malloc(lv);
+                assert_true(sr && sv);
+                ge25519_p3 want, got;
+                assert_int_equal(msm_vartime_split(&want, NULL, sc, pts, NULL, nf, nh, sr, lr), 0);
+                assert_int_equal(vb[b]->msm_split(&got, NULL, sc, pts, NULL, nf, nh, sv, lv), 0);
+                uint8_t x[32], y[32];
+                ge25519_tobytes(x, &want);
+                ge25519_tobytes(y, &got);
+                assert_memory_equal(x, y, 32);
+                free(sr);
+                free(sv);
+            }
+        }
+    }
+    free(sc);
+    free(pts);
+}
+
 /* msm_scratch_size covers the selected backend, so msm_vartime (FROST's MSMs) takes the vector path; with
  * scratch sized for the portable code only, it still answers, through the portable code. */
 static void test_msm_generic_scratch(void **state)
@@ -594,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_dispatch),   cmocka_unit_test(test_field_ops),   cmocka_unit_test(test_point_ops),
         cmocka_unit_test(test_decode),     cmocka_unit_test(test_msm),         cmocka_unit_test(test_double_base),
         cmocka_unit_test(test_msm_generic_scratch), cmocka_unit_test(test_msm_affine),
+        cmocka_unit_test(test_msm_bucket_runs),
         cmocka_unit_test(test_verdicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

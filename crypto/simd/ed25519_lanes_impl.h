@@ -494,6 +494,7 @@ static int gl_straus(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, co
 #define GL_SCALAR_BITS 253
 #define GL_HALF_BITS 128
 #define GL_WINDOWS_MAX (GL_SCALAR_BITS / GL_C_MIN + 1)
+#define GL_PREFETCH_AHEAD 2 /* bucket-addition rounds */
 
 static uint64_t gl_pipp_cost(size_t n_full, size_t n_half, unsigned c)
 {
@@ -512,7 +513,8 @@ static size_t gl_pipp_scratch_for(size_t n, unsigned c)
 {
     const size_t nw = GL_SCALAR_BITS / c + 1, nb = (size_t)1 << (c - 1);
     return 64 + gl_round_up(n * sizeof(ge25519_cached)) + gl_round_up(nw * nb * sizeof(ge25519_p3)) +
-           gl_round_up(nw * nb) + 2 * gl_round_up(n * nw * sizeof(uint64_t)) + gl_round_up(n);
+           gl_round_up(nw * nb) + 2 * gl_round_up(n * nw * sizeof(uint64_t)) + gl_round_up(n) +
+           gl_round_up((nw * nb + 1) * sizeof(uint32_t));
 }
 
 /* Any width up to the one chosen for n all-full terms may be used, so size for the largest of them. */
@@ -561,6 +563,8 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
     uint64_t *lane_ops = (uint64_t *)p;
     p += gl_round_up(n * nw_full * sizeof(uint64_t));
     uint8_t *carry = p;
+    p += gl_round_up(n);
+    uint32_t *slot_at = (uint32_t *)p; /* per bucket: its operations' start in lane_ops */
 
     /* Points straight from decoding (batch verification) have Z = 1 exactly: mixed additions then */
     int affine = 1;
@@ -573,9 +577,9 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
     memset(used, 0, nw_full * nb);
 
     /* digits, low window first so that the carries propagate; the first point of a bucket is copied */
+    const size_t nslots = nw_full * nb;
+    memset(slot_at, 0, (nslots + 1) * sizeof(uint32_t));
     size_t nops = 0;
-    uint32_t count[LANES + 1];
-    memset(count, 0, sizeof count);
     for (unsigned j = 0; j < nw_full; j++) {
         const size_t m = j < nw_half ? n : n_full;
         for (size_t i = 0; i < m; i++) {
@@ -601,42 +605,81 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
                 continue;
             }
             ops[nops++] = ((uint64_t)slot << 32) | ((uint64_t)i << 1) | (uint64_t)(d < 0);
-            count[slot % LANES + 1]++;
+            slot_at[slot]++;
         }
     }
-    /* lane l owns the buckets slot = l mod LANES, so the LANES additions of a round never collide */
-    uint32_t at[LANES];
-    for (int l = 0; l < LANES; l++) count[l + 1] += count[l];
-    memcpy(at, count, sizeof at);
-    for (size_t e = 0; e < nops; e++) lane_ops[at[(ops[e] >> 32) % LANES]++] = ops[e];
-    uint32_t most = 0;
-    for (int l = 0; l < LANES; l++) {
-        if (count[l + 1] - count[l] > most) most = count[l + 1] - count[l];
-    }
-    ge25519_p3 dummy[LANES];
-    for (uint32_t k = 0; k < most; k++) {
-        const ge25519_p3 *bsrc[LANES];
-        ge25519_p3 *bdst[LANES];
-        const ge25519_cached *csrc[LANES];
-        unsigned neg = 0, live = 0;
+    /* lane l owns the buckets slot = l mod LANES, so the LANES additions of a round never collide; within a
+     * lane the operations are grouped by bucket (stable, so each bucket sums in the same order), which keeps
+     * a bucket in its lane across consecutive additions instead of a load and a store per addition */
+    uint32_t lane_lo[LANES + 1];
+    {
+        uint32_t acc = 0;
         for (int l = 0; l < LANES; l++) {
-            if (count[l] + k < count[l + 1]) {
-                const uint64_t op = lane_ops[count[l] + k];
-                bdst[l] = &bucket[op >> 32];
-                bsrc[l] = bdst[l];
-                csrc[l] = &cached[(uint32_t)op >> 1];
-                neg |= (unsigned)(op & 1) << l;
-                live |= 1u << l;
-            } else {
-                bdst[l] = &dummy[l];
-                bsrc[l] = &gl_identity_p3;
-                csrc[l] = &gl_identity_cached;
+            lane_lo[l] = acc;
+            for (size_t sl = (size_t)l; sl < nslots; sl += LANES) {
+                const uint32_t k = slot_at[sl];
+                slot_at[sl] = acc;
+                acc += k;
             }
         }
-        gl_p3 B;
+        lane_lo[LANES] = acc;
+    }
+    for (size_t e = 0; e < nops; e++) lane_ops[slot_at[ops[e] >> 32]++] = ops[e];
+    uint32_t most = 0;
+    for (int l = 0; l < LANES; l++) {
+        if (lane_lo[l + 1] - lane_lo[l] > most) most = lane_lo[l + 1] - lane_lo[l];
+    }
+    ge25519_p3 dummy[LANES];
+    const ge25519_p3 *id_src[LANES];
+    ge25519_p3 *cur[LANES]; /* the bucket each lane holds, or dummy[l] (an identity nobody reads) */
+    for (int l = 0; l < LANES; l++) {
+        id_src[l] = &gl_identity_p3;
+        cur[l] = &dummy[l];
+    }
+    gl_p3 B;
+    gl_p3_load(&B, id_src);
+    for (uint32_t k = 0; k < most; k++) {
+        const ge25519_p3 *bsrc[LANES];
+        ge25519_p3 *nxt[LANES];
+        const ge25519_cached *csrc[LANES];
+        unsigned neg = 0, swap = 0, flush = 0;
+        for (int l = 0; l < LANES; l++) {
+            const uint32_t at = lane_lo[l] + k;
+            /* the terms' cached points are read in bucket order, i.e. at random: fetch them ahead */
+            if (at + GL_PREFETCH_AHEAD < lane_lo[l + 1]) {
+                const char *pf = (const char *)&cached[(uint32_t)lane_ops[at + GL_PREFETCH_AHEAD] >> 1];
+                __builtin_prefetch(pf);
+                __builtin_prefetch(pf + 64);
+                __builtin_prefetch(pf + sizeof(ge25519_cached) - 1);
+            }
+            if (at < lane_lo[l + 1]) {
+                const uint64_t op = lane_ops[at];
+                nxt[l] = &bucket[op >> 32];
+                csrc[l] = &cached[(uint32_t)op >> 1];
+                neg |= (unsigned)(op & 1) << l;
+            } else {
+                nxt[l] = &dummy[l];
+                csrc[l] = &gl_identity_cached;
+            }
+            bsrc[l] = &gl_identity_p3;
+            if (nxt[l] != cur[l]) {
+                swap |= 1u << l;
+                if (cur[l] != &dummy[l]) flush |= 1u << l;
+                if (nxt[l] != &dummy[l]) bsrc[l] = nxt[l];
+            }
+        }
+        if (swap) {
+            gl_p3 N;
+            gl_p3_store(cur, &B, flush);
+            gl_p3_load(&N, bsrc);
+            fel_blend(&B.X, &B.X, &N.X, swap);
+            fel_blend(&B.Y, &B.Y, &N.Y, swap);
+            fel_blend(&B.Z, &B.Z, &N.Z, swap);
+            fel_blend(&B.T, &B.T, &N.T, swap);
+            memcpy(cur, nxt, sizeof cur);
+        }
         gl_cached C;
         gl_p1p1 s;
-        gl_p3_load(&B, bsrc);
         gl_cached_load_z(&C, csrc, neg, !affine);
         if (affine) {
             gl_madd_cached(&s, &B, &C);
@@ -644,7 +687,13 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
             gl_add_cached(&s, &B, &C);
         }
         gl_p1p1_to_p3(&B, &s);
-        gl_p3_store(bdst, &B, live);
+    }
+    {
+        unsigned flush = 0;
+        for (int l = 0; l < LANES; l++) {
+            if (cur[l] != &dummy[l]) flush |= 1u << l;
+        }
+        gl_p3_store(cur, &B, flush);
     }
 
     /* W_j = sum_k (k + 1) bucket[j][k] by running sums from the top bucket, LANES windows at a time */

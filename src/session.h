@@ -23,6 +23,9 @@
  *          sends WIRE_SIGN_PACKAGE to them; they answer WIRE_SIGN_SHARE; the coordinator aggregates and
  *          broadcasts WIRE_SIGN_RESULT. A timeout or a named cheater starts a new attempt (round = attempt
  *          number) without them, as ROAST does, until t honest candidates have signed or too few remain.
+ *          An unresponsive coordinator is handed over to the next in a deterministic order (fresh
+ *          nonces; rounds restart under the new coordinator); every candidate accepts the result from
+ *          whichever coordinator finishes, verified under the group key.
  *   Refresh and reshare run the DKG's three steps over the same message types and rounds (the session id
  *          tells the kinds apart): round 1 broadcast by the dealers (refresh: everyone; reshare: the old
  *          holders listed as dealers, whose round 1 also carries the old key's public part), the confirm
@@ -221,7 +224,8 @@ session_kind session_kind_of(const session *s);
 session_state session_state_of(const session *s);
 /* 1 if node `sender` takes part in the session (the validator's membership check). */
 int session_has_member(const session *s, uint16_t sender);
-/* Signing sessions: the coordinator's node index (the same on every candidate); 0 for other kinds. */
+/* Signing sessions: the current coordinator's node index (every candidate computes the same order; it
+ * moves to the next one on a hand-over, src/session_sign.c); 0 for other kinds. */
 uint16_t session_coordinator(const session *s);
 
 /* Wipes every secret in the slot and marks it FREE. */

@@ -1,41 +1,69 @@
-/* The signing session: FROST signing between nodes with a deterministic coordinator and ROAST-style
- * retries over attempts.
+/* The signing session: FROST signing between nodes with a deterministic coordinator, ROAST-style
+ * retries over attempts, and a coordinator hand-over when the coordinator is unresponsive.
  *
- * Coordinator: the candidates sorted ascending; index = (first 8 bytes, little endian, of
- * BLAKE2b("tss-sign-coordinator" ‖ session_id as u64 LE)) mod n. Every node computes the same one, and it
- * varies with the session id (not always the first candidate).
+ * Coordinator order: the candidates sorted ascending, rotated to start at index
+ * (first 8 bytes, little endian, of BLAKE2b("tss-sign-coordinator" ‖ session_id as u64 LE)) mod n.
+ * Epoch e's coordinator is the e-th of that order (e < n: every candidate coordinates at most once).
+ * Every node computes the same order, and it varies with the session id (not always the first candidate).
+ * All nodes start in epoch 0.
  *
- * Attempts (attempt r = the wire round of every signing message):
- *   - Attempt 0 starts at session start: every candidate makes fresh nonces (one live nonce per node,
- *     for the current attempt only) and sends WIRE_SIGN_COMMITMENTS(r) to the coordinator.
+ * Attempts (under one coordinator; attempt r = the wire round of every signing message, restarting at 0
+ * with each coordinator: a message's coordinator is its sender or recipient, so (coordinator, round)
+ * names the attempt):
+ *   - Attempt 0 starts when the epoch does: every candidate makes fresh nonces (one live nonce per
+ *     node, for the current coordinator and attempt only) and sends WIRE_SIGN_COMMITMENTS(r) to the
+ *     coordinator.
  *   - The coordinator takes the first t commitments that arrive (its own is taken at once), builds the
  *     signing package (FROST binary encoding) and sends WIRE_SIGN_PACKAGE(r) to those t.
- *   - A signer signs a package only for its current attempt, only if it names it with exactly the
- *     commitments it sent, for our message, with >= t candidate signers; the nonce is consumed (wiped) by
- *     signing, so a second, different package for the same attempt is refused (TSS_ERR_NONCE_USED); the
- *     same package again just gets the cached share again. It answers WIRE_SIGN_SHARE(r).
+ *   - A signer signs a package only from its current coordinator, for its current attempt, only if it
+ *     names it with exactly the commitments it sent, for our message, with >= t candidate signers; the
+ *     nonce is consumed (wiped) by signing, so a second, different package for the same attempt is
+ *     refused (TSS_ERR_NONCE_USED); the same package again just gets the cached share again. It answers
+ *     WIRE_SIGN_SHARE(r).
  *   - The coordinator aggregates once all t shares are in. TSS_ERR_CULPRIT: the named signers are
  *     excluded (culprits). attempt_timeout_ms after the package went out, the chosen signers without a
  *     share are excluded (missing). Either way a new attempt r+1 starts without them.
  *   - ATTEMPT TRIGGER: the coordinator sends WIRE_RETRY_REQUEST(type = SIGN_COMMITMENTS, round = r+1) to
  *     every remaining candidate. A retry request for the commitments of a round newer than a node's
  *     current attempt moves it to that attempt (old nonce wiped, fresh nonce made) and it answers with
- *     its new commitments; for its current round it resends them; older rounds are ignored. Only the
- *     coordinator's requests count. So the trigger and its retransmissions are one mechanism.
+ *     its new commitments; for its current round it resends them; older rounds are ignored. So the
+ *     trigger and its retransmissions are one mechanism.
  *   - Fewer than t candidates left: FAILED (TSS_ERR_NOT_ENOUGH) naming culprits and missing.
  *   - Success: the coordinator broadcasts WIRE_SIGN_RESULT (signature, signers, culprits, missing) and
- *     reports DONE; every other candidate verifies the signature under the group key before reporting
- *     DONE with the same signature (and the coordinator's lists).
+ *     reports DONE; every other candidate accepts a result from any candidate (whichever coordinator
+ *     finished, or a relay), verifying the signature under the group key, and reports DONE with the same
+ *     signature (and the sender's lists, merged with its own).
+ *
+ * Hand-over (epochs):
+ *   - A candidate that is not the coordinator and has heard nothing from the current coordinator (no
+ *     package, no retry request, no result) for attempt_timeout_ms names it missing and moves to the
+ *     next epoch: fresh nonce (the old one wiped), attempt 0, commitments to the new coordinator. If
+ *     the new coordinator is itself, it starts collecting and sends RETRY_REQUEST(SIGN_COMMITMENTS, 0)
+ *     to every other candidate.
+ *   - A RETRY_REQUEST(SIGN_COMMITMENTS, r) from a later epoch's coordinator moves a node straight to
+ *     that epoch at attempt r (so a node whose own timer has not fired yet, or a superseded coordinator,
+ *     follows at once). One from an earlier epoch's coordinator is not obeyed: the current coordinator
+ *     answers it with its own request (pulling the late node in), a finished node with the result.
+ *   - Nonces are single-use across hand-overs: every epoch and attempt change wipes the live nonce, and
+ *     a package is signed only from the current coordinator and only if it names the live commitments,
+ *     so a superseded coordinator's package (arriving late) is refused and never signs a second time.
+ *   - The coordinator never hands over itself; it keeps its epoch until it finishes or a later
+ *     coordinator's request moves it on. A missing flag set by a hand-over is dropped if that node turns
+ *     out to be among the final signers.
  *
  * Retries: the coordinator re-requests missing commitments (RETRY_REQUEST as above) and re-sends the
  * package to chosen signers whose share is missing (the package is the request: the signer answers it
  * with its cached share). Other candidates ask the coordinator for the result (RETRY_REQUEST(SIGN_RESULT))
  * when nothing has come from it for the retry interval; the count restarts whenever the coordinator
- * speaks. A finished coordinator keeps answering those requests until its slot is released.
+ * speaks. A working coordinator answers such a request as a heartbeat (its package to a chosen signer
+ * still owing a share, else a request for the current commitments), so live but busy coordinators are
+ * not handed over. A finished node keeps answering result requests until its slot is released.
  *
- * Limitation: there is no coordinator hand-over. If the coordinator is unresponsive, the others time out
- * at session_timeout_ms naming it missing; the control plane may retry with a new session id (which
- * picks a coordinator afresh).
+ * Limitations: the order has n epochs and does not wrap, so after n - 1 hand-overs the last
+ * coordinator is waited for until session_timeout_ms. A Byzantine candidate can move others to its own
+ * epoch early (a request for commitments) and then stay silent, costing one hand-over, or, if it is
+ * last in the order, the session; and a result from any candidate is accepted if its signature
+ * verifies, so its culprit and missing lists are only as trustworthy as its sender.
  */
 #include "src/session_internal.h"
 

@@ -570,8 +570,22 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
     int affine = 1;
     for (size_t i = 0; i < n; i++) {
         const ge25519_p3 *pt = gl_term_point(points, idx, i);
-        ge25519_p3_to_cached(&cached[i], pt);
         affine &= (pt->Z.v[0] == 1) & ((pt->Z.v[1] | pt->Z.v[2] | pt->Z.v[3] | pt->Z.v[4]) == 0);
+    }
+    for (size_t base = 0; base < n; base += LANES) {
+        const size_t cnt = n - base < LANES ? n - base : LANES;
+        const ge25519_p3 *src[LANES];
+        ge25519_cached *dst[LANES];
+        ge25519_cached spare[LANES];
+        for (size_t l = 0; l < LANES; l++) {
+            src[l] = l < cnt ? gl_term_point(points, idx, base + l) : &gl_identity_p3;
+            dst[l] = l < cnt ? &cached[base + l] : &spare[l];
+        }
+        gl_p3 P;
+        gl_cached C;
+        gl_p3_load(&P, src);
+        gl_p3_to_cached(&C, &P);
+        gl_cached_store(dst, &C, (1u << cnt) - 1);
     }
     memset(carry, 0, n);
     memset(used, 0, nw_full * nb);

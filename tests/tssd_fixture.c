@@ -27,18 +27,23 @@
 #include "src/keyfile.h"
 #include "tss/common.h"
 
+/* A free port outside the kernel's ephemeral range (where bind(0) and every outgoing connection draw from), picked
+ * at random, so concurrently running tests rarely pick the same one; tssd_start then checks that the node on the
+ * port is ours (answers our token). */
 static uint16_t free_port(int type)
 {
-    int fd = socket(AF_INET, type, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
-    socklen_t len = sizeof a;
-    if (fd < 0) return 0;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    for (int tries = 0; tries < 200; tries++) {
+        uint16_t port = (uint16_t)(20000 + randombytes_uniform(12000));
+        int fd = socket(AF_INET, type, 0);
+        if (fd < 0) return 0;
+        int one = 1;
+        if (type == SOCK_STREAM) (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(0x7f000001)};
+        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
         close(fd);
-        return 0;
+        if (ok) return port;
     }
-    close(fd);
-    return ntohs(a.sin_port);
+    return 0;
 }
 
 static void write_text(const char *path, const char *text, mode_t mode)
@@ -154,7 +159,9 @@ void tssd_start(procs *p, int i)
     }
     p->pid[i] = pid;
     for (int tries = 0; tries < 400; tries++) {
-        if (tssd_http(p, i, "GET", "/healthz", NULL, NULL) == 200) return;
+        int code = tssd_http(p, i, "GET", "/v1/keys", NULL, NULL);
+        if (code == 200) return;
+        if (code == 401) fail_msg("tssd %d: another process answers on its API port %u", i, p->api[i]);
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid) {
             p->pid[i] = 0;

@@ -33,6 +33,7 @@
 #define CLUSTER_MAX_NODES TSS_CONFIG_MAX_PEERS
 #define PATH_CAP 1024
 #define HEALTH_POLL_MS 50
+#define HEALTH_SETTLE_MS 150 /* after every node answered: time for a node that failed to bind to exit */
 #define HEALTH_HTTP_TIMEOUT_MS 500
 #define LOG_TAIL_LINES 20
 /* Random ports come from below Linux's default ephemeral range (32768-60999), so that outgoing connections
@@ -607,6 +608,23 @@ static int wait_healthy(const cluster_opts *o, cluster_node **started, size_t n)
         }
     }
     free(up);
+    /* A node that could not bind its ports exits at start-up; if another process answered /healthz on its port
+     * meanwhile, the node looked healthy. Catch that here, after giving such an exit time to happen. */
+    if (rc == 0 && n > 0) {
+        tssctl_sleep_ms(HEALTH_SETTLE_MS);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            int status;
+            cluster_node *nd = started[i];
+            if (nd->pid != 0 && waitpid(nd->pid, &status, WNOHANG) == nd->pid) {
+                fprintf(stderr, "tssctl: cluster: node %d exited during start-up (another process answers on %s?)\n",
+                        nd->k, nd->api_url);
+                nd->pid = 0;
+                unlink(nd->pidfile);
+                print_log_tail(nd);
+                rc = EXIT_OPERATION;
+            }
+        }
+    }
     if (rc == 0 && n > 0)
         printf("cluster: %zu node%s healthy after %.2f s\n", n, n == 1 ? "" : "s", tssctl_now_s() - t0);
     return rc;

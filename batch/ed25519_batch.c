@@ -199,11 +199,10 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
             out[t] = &ws->pts[m + ws->live[j + t]];
             enc[t] = sigs[ws->live[j + t]];
         }
-        ws->ops->decode_zip215(out, enc, g, oks);
+        ws->ops->decode_zip215_neg(out, enc, g, oks); /* the equation takes -R */
         for (size_t t = 0; t < g; t++) {
             if (!oks[t]) continue;
             const uint32_t i = ws->live[j + t];
-            ge25519_neg(&ws->pts[m + i], &ws->pts[m + i]);
             ws->sorted[n_sorted].pk = pks[i];
             ws->sorted[n_sorted].sig = i;
             n_sorted++;
@@ -229,11 +228,11 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
             out[t] = &ws->pts[g + t];
             enc[t] = ws->sorted[ws->live[g + t]].pk;
         }
-        ws->ops->decode_zip215(out, enc, cnt, oks);
+        ws->ops->decode_zip215_neg(out, enc, cnt, oks); /* and -A */
         for (size_t t = 0; t < cnt; t++) {
             if (!oks[t]) continue;
             /* compact: key g + t becomes key n_good (n_good <= g + t, so nothing unread is overwritten) */
-            ge25519_neg(&ws->pts[n_good], &ws->pts[g + t]);
+            ws->pts[n_good] = ws->pts[g + t];
             const size_t lo = ws->live[g + t], hi = g + t + 1 < n_keys ? ws->live[g + t + 1] : n_sorted;
             for (size_t k = lo; k < hi; k++) {
                 ws->akey[ws->sorted[k].sig] = (uint32_t)n_good;

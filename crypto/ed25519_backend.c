@@ -19,6 +19,14 @@ static void ref_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[
     if (i < n) ok[i] = ge25519_frombytes_zip215(out[i], enc[i]) == 0;
 }
 
+static void ref_decode_zip215_neg(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[])
+{
+    ref_decode_zip215(out, enc, n, ok);
+    for (size_t i = 0; i < n; i++) {
+        if (ok[i]) ge25519_neg(out[i], out[i]);
+    }
+}
+
 static void ref_fe_mul_n(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n)
 {
     for (size_t i = 0; i < n; i++) fe25519_mul(&h[i], &f[i], &g[i]);
@@ -53,7 +61,7 @@ static void ref_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
 }
 
 const tss_ed25519_ops tss_ed25519_ops_ref = {
-    TSS_BACKEND_REF, ref_decode_zip215, msm_vartime_split, msm_split_scratch_size,
+    TSS_BACKEND_REF, ref_decode_zip215, ref_decode_zip215_neg, msm_vartime_split, msm_split_scratch_size,
     ge25519_double_scalarmult_base_vartime, ref_fe_mul_n, ref_fe_sq_n, ref_fe_add_n, ref_fe_sub_n,
     ref_ge_add_n, ref_ge_dbl_n,
 };
@@ -107,16 +115,14 @@ int tss_ed25519_verify_backend(tss_backend b, const uint8_t sig[64], const uint8
 {
     const tss_ed25519_ops *ops = tss_ed25519_ops_get(b);
     sc25519 S, k;
-    ge25519_p3 A, R;
+    ge25519_p3 A, R; /* negated */
     if (!sig || !pk || (!msg && msg_len)) return -1;
     if (sc25519_from_bytes_canonical(&S, sig + 32) != 0) return -1;
     ge25519_p3 *const out[2] = { &A, &R };
     const uint8_t *const enc[2] = { pk, sig };
     uint8_t ok[2];
-    ops->decode_zip215(out, enc, 2, ok);
+    ops->decode_zip215_neg(out, enc, 2, ok); /* the equation takes -A and -R */
     if (!ok[0] || !ok[1]) return -1;
     tss_ed25519_challenge(&k, sig, pk, msg, msg_len);
-    ge25519_neg(&A, &A);
-    ge25519_neg(&R, &R);
     return tss_ed25519_check_decoded_ops(ops, &S, &k, &A, &R);
 }

@@ -17,6 +17,9 @@ typedef struct {
     /* out[i] <- enc[i] decoded as ge25519_frombytes_zip215; ok[i] = 1 if it decoded, else 0 (out[i] is
      * then unspecified). */
     void (*decode_zip215)(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[]);
+    /* As decode_zip215, then out[i] <- -out[i] (equal mod p to ge25519_neg of the decoded point): the batch
+     * equation takes -R and -A, so the negation is folded into the decode's sign choice. */
+    void (*decode_zip215_neg)(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[]);
     /* As msm_vartime_split (batch/msm.h), with scratch of msm_scratch_size(n_full + n_half) bytes. */
     int (*msm_split)(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                      const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len);

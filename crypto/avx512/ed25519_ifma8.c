@@ -7,5 +7,5 @@
 #define LANES_BACKEND TSS_BACKEND_AVX512Z
 #define GL_PIPPENGER_THRESHOLD 48
 #define LANES_DOUBLE_BASE ge25519_ifma_double_scalarmult_base_vartime
-#define LANES_SMALL_DECODE tss_ed25519_ops_ifma4.decode_zip215
+#define LANES_SMALL_OPS tss_ed25519_ops_ifma4
 #include "crypto/simd/ed25519_lanes_impl.h"

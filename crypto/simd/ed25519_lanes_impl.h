@@ -207,22 +207,17 @@ static void gl_pow22523(fel *h, const fel *f)
     fel_mul(h, &t, f);
 }
 
-/* The vector part computes the candidate root r = u v^3 (u v^7)^((p-5)/8) and v r^2; the sign checks
- * and the final choice are those of fe25519_sqrt_ratio, per lane. */
-static void gl_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[])
+/* As fe25519_sqrt_ratio inside ge25519_frombytes_zip215, all in lanes but the canonical tests: with
+ * r = u v^3 (u v^7)^((p-5)/8), the point exists iff v r^2 = u or -u, and then x = +-r or +-r sqrt(-1)
+ * (the second when v r^2 = -u; when u = 0 both are 0). neg flips the chosen sign, giving -P. */
+static void gl_decode_lanes(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[],
+                            unsigned neg)
 {
-#ifdef LANES_SMALL_DECODE
-    /* a single verification's two points: narrower vectors finish the chain sooner */
-    if (n <= LANES / 2) {
-        LANES_SMALL_DECODE(out, enc, n, ok);
-        return;
-    }
-#endif
     for (size_t base = 0; base < n; base += LANES) {
         const size_t cnt = n - base < LANES ? n - base : LANES;
-        fe25519 y[LANES], u[LANES], r[LANES], chk[LANES];
+        fe25519 y[LANES], d1[LANES], d2[LANES], x[LANES];
         const fe25519 *yp[LANES];
-        fe25519 *up[LANES], *rp[LANES], *cp[LANES];
+        fe25519 *d1p[LANES], *d2p[LANES], *xp[LANES];
         for (size_t l = 0; l < LANES; l++) {
             if (l < cnt) {
                 fe25519_frombytes(&y[l], enc[base + l]);
@@ -230,14 +225,16 @@ static void gl_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[]
                 fe25519_0(&y[l]);
             }
             yp[l] = &y[l];
-            up[l] = &u[l];
-            rp[l] = &r[l];
-            cp[l] = &chk[l];
+            d1p[l] = &d1[l];
+            d2p[l] = &d2[l];
+            xp[l] = &x[l];
         }
-        fel Y, YY, U, V, one, d, t, V3, V7, UV3, UV7, R, R2, C;
-        fe25519 f1;
+        fel Y, YY, U, V, one, zero, d, t, V3, V7, UV3, UV7, R, R2, C, D;
+        fe25519 f1, f0;
         fe25519_1(&f1);
+        fe25519_0(&f0);
         fel_bcast(&one, &f1);
+        fel_bcast(&zero, &f0);
         fel_bcast(&d, &fe25519_d);
         fel_load(&Y, yp);
         fel_sq(&YY, &Y);
@@ -254,31 +251,71 @@ static void gl_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[]
         fel_mul(&R, &UV3, &t);
         fel_sq(&R2, &R);
         fel_mul(&C, &V, &R2);
-        fel_store(up, &U, ALL_LANES);
-        fel_store(rp, &R, ALL_LANES);
-        fel_store(cp, &C, ALL_LANES);
+        fel_sub(&D, &C, &U);
+        fel_store(d1p, &D, ALL_LANES);
+        fel_add(&D, &C, &U);
+        fel_store(d2p, &D, ALL_LANES);
+        unsigned good = 0, flip = 0;
         for (size_t l = 0; l < cnt; l++) {
-            fe25519 neg_u, neg_u_i, r_i, neg_x;
-            fe25519_neg(&neg_u, &u[l]);
-            fe25519_mul(&neg_u_i, &neg_u, &fe25519_sqrtm1);
-            const int correct_sign = fe25519_eq(&chk[l], &u[l]);
-            const int flipped_sign = fe25519_eq(&chk[l], &neg_u);
-            const int flipped_sign_i = fe25519_eq(&chk[l], &neg_u_i);
-            ok[base + l] = (uint8_t)(correct_sign | flipped_sign);
-            if (!ok[base + l]) continue;
-            fe25519_mul(&r_i, &r[l], &fe25519_sqrtm1);
-            fe25519_cmov(&r[l], &r_i, (unsigned)(flipped_sign | flipped_sign_i));
-            fe25519_abs(&r[l], &r[l]);
-            /* the non-negative root; for x = 0 both signs give x = 0 (ZIP-215) */
-            fe25519_neg(&neg_x, &r[l]);
-            fe25519_cmov(&r[l], &neg_x, (unsigned)(enc[base + l][31] >> 7));
+            if (fe25519_iszero(&d1[l])) {
+                good |= 1u << l;
+            } else if (fe25519_iszero(&d2[l])) {
+                good |= 1u << l;
+                flip |= 1u << l;
+            }
+            ok[base + l] = (uint8_t)(good >> l & 1);
+        }
+        if (!good) continue;
+        fel RI, sqrtm1;
+        fel_bcast(&sqrtm1, &fe25519_sqrtm1);
+        fel_mul(&RI, &R, &sqrtm1);
+        fel_blend(&R, &R, &RI, flip);
+        fel_store(xp, &R, ALL_LANES);
+        /* x = |r| if the sign bit is clear, else -|r| (ZIP-215: x = 0 either way), then neg flips it */
+        unsigned negate = 0;
+        for (size_t l = 0; l < cnt; l++) {
+            if (!(good >> l & 1)) continue;
+            const unsigned s = (unsigned)fe25519_isnegative(&x[l]) ^ (unsigned)(enc[base + l][31] >> 7) ^ neg;
+            negate |= s << l;
+        }
+        fel NR;
+        fel_sub(&NR, &zero, &R);
+        fel_blend(&R, &R, &NR, negate);
+        fel_mul(&t, &R, &Y);
+        fel_store(xp, &R, good);
+        fel_store(d1p, &t, good);
+        for (size_t l = 0; l < cnt; l++) {
+            if (!(good >> l & 1)) continue;
             ge25519_p3 *h = out[base + l];
-            h->X = r[l];
+            h->X = x[l];
             h->Y = y[l];
             fe25519_1(&h->Z);
-            fe25519_mul(&h->T, &r[l], &y[l]);
+            h->T = d1[l];
         }
     }
+}
+
+static void gl_decode_zip215(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[])
+{
+#ifdef LANES_SMALL_OPS
+    /* a single verification's two points: narrower vectors finish the chain sooner */
+    if (n <= LANES / 2) {
+        LANES_SMALL_OPS.decode_zip215(out, enc, n, ok);
+        return;
+    }
+#endif
+    gl_decode_lanes(out, enc, n, ok, 0);
+}
+
+static void gl_decode_zip215_neg(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[])
+{
+#ifdef LANES_SMALL_OPS
+    if (n <= LANES / 2) {
+        LANES_SMALL_OPS.decode_zip215_neg(out, enc, n, ok);
+        return;
+    }
+#endif
+    gl_decode_lanes(out, enc, n, ok, 1);
 }
 
 /* ---- Straus with LANES accumulators ---- */
@@ -902,6 +939,6 @@ static void gl_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
 #define LANES_DOUBLE_BASE ge25519_double_scalarmult_base_vartime
 #endif
 const tss_ed25519_ops LANES_OPS = {
-    LANES_BACKEND, gl_decode_zip215, gl_msm_split, gl_msm_scratch_size, LANES_DOUBLE_BASE,
+    LANES_BACKEND, gl_decode_zip215, gl_decode_zip215_neg, gl_msm_split, gl_msm_scratch_size, LANES_DOUBLE_BASE,
     gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n,
 };

@@ -99,8 +99,8 @@ static int socket_tx_burst(dp_port *port, dp_pkt **pkts, unsigned n)
     if (n > DP_BURST_MAX) n = DP_BURST_MAX;
     unsigned done = 0;
     while (done < n) {
-        unsigned todo = n - done;
-        for (unsigned i = 0; i < todo; i++) {
+        unsigned remaining = n - done;
+        for (unsigned i = 0; i < remaining; i++) {
             dp_pkt *p = pkts[done + i];
             s->iov[i].iov_base = dp_pkt_data(p);
             s->iov[i].iov_len = p->len;
@@ -111,7 +111,7 @@ static int socket_tx_burst(dp_port *port, dp_pkt **pkts, unsigned n)
             h->msg_iov = &s->iov[i];
             h->msg_iovlen = 1;
         }
-        int sent = sendmmsg(s->fd, s->msgs, todo, MSG_DONTWAIT);
+        int sent = sendmmsg(s->fd, s->msgs, remaining, MSG_DONTWAIT);
         if (sent < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {

@@ -282,6 +282,61 @@ static void add_p3(ge25519_p3 *acc, const ge25519_p3 *p)
     ge25519_p1p1_to_p3(acc, &s);
 }
 
+void msm_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw_full, unsigned c,
+                                 const sc25519 *b)
+{
+    /* Horner over bit positions, with the base point's wNAF digits added on the way */
+    int8_t naf_b[256];
+    int top = (int)((nw_full - 1) * c);
+    if (b) {
+        sc25519_wnaf_vartime(naf_b, b, BASE_W);
+        for (int j = 255; j > top; j--) {
+            if (naf_b[j]) {
+                top = j;
+                break;
+            }
+        }
+    } else {
+        memset(naf_b, 0, sizeof naf_b);
+    }
+    const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
+    ge25519_p3 acc;
+    int acc_set = 0;
+    for (int pos = top; pos >= 0; pos--) {
+        if (acc_set) ge25519_dbl(&acc, &acc);
+        if (pos % (int)c == 0 && pos / (int)c < (int)nw_full) {
+            const ge25519_p3 *w = &wsum[pos / (int)c];
+            if (!ge25519_is_identity(w)) {
+                if (acc_set) {
+                    add_p3(&acc, w);
+                } else {
+                    acc = *w;
+                    acc_set = 1;
+                }
+            }
+        }
+        const int db = naf_b[pos];
+        if (db != 0) {
+            if (!acc_set) {
+                ge25519_identity(&acc);
+                acc_set = 1;
+            }
+            ge25519_p1p1 s;
+            if (db > 0) {
+                ge25519_add_precomp(&s, &acc, &btab[db / 2]);
+            } else {
+                ge25519_sub_precomp(&s, &acc, &btab[-db / 2]);
+            }
+            ge25519_p1p1_to_p3(&acc, &s);
+        }
+    }
+    if (acc_set) {
+        *r = acc;
+    } else {
+        ge25519_identity(r);
+    }
+}
+
 static int pippenger(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *scratch, size_t scratch_len)
 {
     const size_t n = t->n_full + t->n_half;
@@ -392,56 +447,7 @@ static int pippenger(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, void *
         }
     }
 
-    /* Horner over bit positions, with the base point's wNAF digits added on the way */
-    int8_t naf_b[256];
-    int top = (int)((nw_full - 1) * c);
-    if (b) {
-        sc25519_wnaf_vartime(naf_b, b, BASE_W);
-        for (int j = 255; j > top; j--) {
-            if (naf_b[j]) {
-                top = j;
-                break;
-            }
-        }
-    } else {
-        memset(naf_b, 0, sizeof naf_b);
-    }
-    const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
-    ge25519_p3 acc;
-    int acc_set = 0;
-    for (int pos = top; pos >= 0; pos--) {
-        if (acc_set) ge25519_dbl(&acc, &acc);
-        if (pos % (int)c == 0 && pos / (int)c < (int)nw_full) {
-            const ge25519_p3 *w = &wsum[pos / (int)c];
-            if (!ge25519_is_identity(w)) {
-                if (acc_set) {
-                    add_p3(&acc, w);
-                } else {
-                    acc = *w;
-                    acc_set = 1;
-                }
-            }
-        }
-        const int db = naf_b[pos];
-        if (db != 0) {
-            if (!acc_set) {
-                ge25519_identity(&acc);
-                acc_set = 1;
-            }
-            ge25519_p1p1 s;
-            if (db > 0) {
-                ge25519_add_precomp(&s, &acc, &btab[db / 2]);
-            } else {
-                ge25519_sub_precomp(&s, &acc, &btab[-db / 2]);
-            }
-            ge25519_p1p1_to_p3(&acc, &s);
-        }
-    }
-    if (acc_set) {
-        *r = acc;
-    } else {
-        ge25519_identity(r);
-    }
+    msm_combine_windows_vartime(r, wsum, nw_full, c, b);
     return 0;
 }
 

@@ -23,6 +23,11 @@ int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalar
 /* Convenience: allocates the scratch itself (not for hot paths). Returns -1 on allocation failure. */
 int msm_vartime_alloc(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n);
 
+/* The last step of Pippenger (portable and SIMD backends): r = sum_j 2^(c*j) wsum[j] for j < nw_full, plus [b]B
+ * (b may be NULL) with the base table's width-8 wNAF digits, by one Horner pass over bit positions. */
+void msm_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw_full, unsigned c,
+                                 const sc25519 *b);
+
 /* The individual algorithms, exposed for tests and benchmarks. */
 int msm_straus_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,
                        void *scratch, size_t scratch_len);

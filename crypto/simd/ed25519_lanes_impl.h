@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/msm.h"
 #include "crypto/ed25519_backend.h"
 
 #define ALL_LANES ((1u << LANES) - 1)
@@ -780,38 +781,7 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
         gl_p3_store(dst, &tot, live);
     }
 
-    /* Horner over bit positions, with the base point's wNAF digits added on the way */
-    int8_t naf_b[256];
-    int top = (int)((nw_full - 1) * c);
-    if (b) {
-        ge25519_wnaf_vartime(naf_b, b, GL_BASE_W);
-        for (int j = 255; j > top; j--) {
-            if (naf_b[j]) {
-                top = j;
-                break;
-            }
-        }
-    } else {
-        memset(naf_b, 0, sizeof naf_b);
-    }
-    const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
-    ge25519_p3 acc;
-    ge25519_identity(&acc);
-    for (int pos = top; pos >= 0; pos--) {
-        ge25519_dbl(&acc, &acc);
-        if (pos % (int)c == 0 && pos / (int)c < (int)nw_full) ge25519_add(&acc, &acc, &wsum[pos / (int)c]);
-        const int db = naf_b[pos];
-        if (db != 0) {
-            ge25519_p1p1 s;
-            if (db > 0) {
-                ge25519_add_precomp(&s, &acc, &btab[db / 2]);
-            } else {
-                ge25519_sub_precomp(&s, &acc, &btab[-db / 2]);
-            }
-            ge25519_p1p1_to_p3(&acc, &s);
-        }
-    }
-    *r = acc;
+    msm_combine_windows_vartime(r, wsum, nw_full, c, b);
     return 0;
 }
 

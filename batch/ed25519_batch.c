@@ -23,6 +23,7 @@
 #define SCRATCH_ALIGN 16
 #define SINGLE_CHECK_MAX 2
 #define DECODE_GROUP 16 /* decodings handed to the backend at once (a multiple of its lanes) */
+#define HASH_GROUP 16   /* challenge hashes handed to the backend at once */
 
 typedef struct {
     const uint8_t *pk;
@@ -248,10 +249,25 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
     }
     if (n_live == 0) return;
 
+    /* the challenges, HASH_GROUP at a time through the backend (several SHA-512s in vector lanes) */
+    for (size_t j = 0; j < n_live; j += HASH_GROUP) {
+        const size_t g = n_live - j < HASH_GROUP ? n_live - j : HASH_GROUP;
+        sc25519 *kp[HASH_GROUP];
+        const uint8_t *R[HASH_GROUP], *A[HASH_GROUP], *M[HASH_GROUP];
+        size_t L[HASH_GROUP];
+        for (size_t t = 0; t < g; t++) {
+            const uint32_t i = ws->live[j + t];
+            kp[t] = &ws->k[i];
+            R[t] = sigs[i];
+            A[t] = pks[i];
+            M[t] = msgs[i];
+            L[t] = msg_lens[i];
+        }
+        ws->ops->challenge_n(kp, R, A, M, L, g);
+    }
     randombytes_buf(ws->rnd, 16 * n_live);
     for (size_t j = 0; j < n_live; j++) {
         const uint32_t i = ws->live[j];
-        tss_ed25519_challenge(&ws->k[i], sigs[i], pks[i], msgs[i], msg_lens[i]);
         sc25519 *z = &ws->z[i];
         z->v[0] = load64_le(ws->rnd + 16 * j);
         z->v[1] = load64_le(ws->rnd + 16 * j + 8);

@@ -60,10 +60,16 @@ static void ref_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
     for (size_t i = 0; i < n; i++) ge25519_dbl(&r[i], &p[i]);
 }
 
+void tss_ed25519_challenge_n_ref(sc25519 *const k[], const uint8_t *const R[], const uint8_t *const A[],
+                                 const uint8_t *const msg[], const size_t msg_len[], size_t n)
+{
+    for (size_t i = 0; i < n; i++) tss_ed25519_challenge(k[i], R[i], A[i], msg[i], msg_len[i]);
+}
+
 const tss_ed25519_ops tss_ed25519_ops_ref = {
     TSS_BACKEND_REF, ref_decode_zip215, ref_decode_zip215_neg, msm_vartime_split, msm_split_scratch_size,
     ge25519_double_scalarmult_base_vartime, ref_fe_mul_n, ref_fe_sq_n, ref_fe_add_n, ref_fe_sub_n,
-    ref_ge_add_n, ref_ge_dbl_n,
+    ref_ge_add_n, ref_ge_dbl_n, tss_ed25519_challenge_n_ref,
 };
 
 const tss_ed25519_ops *tss_ed25519_ops_get(tss_backend b)

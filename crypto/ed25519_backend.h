@@ -34,6 +34,10 @@ typedef struct {
     void (*fe_sub_n)(fe25519 *h, const fe25519 *f, const fe25519 *g, size_t n);
     void (*ge_add_n)(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q, size_t n);
     void (*ge_dbl_n)(ge25519_p3 *r, const ge25519_p3 *p, size_t n);
+    /* *k[i] <- SHA-512(R[i] || A[i] || msg[i]) mod L for i < n (tss_ed25519_challenge on each), hashing
+     * several messages at once where the backend can. */
+    void (*challenge_n)(sc25519 *const k[], const uint8_t *const R[], const uint8_t *const A[],
+                        const uint8_t *const msg[], const size_t msg_len[], size_t n);
 } tss_ed25519_ops;
 
 /* The table of tss_backend_resolve(b). */
@@ -46,6 +50,10 @@ extern const tss_ed25519_ops tss_ed25519_ops_ref;
 extern const tss_ed25519_ops tss_ed25519_ops_avx2;
 extern const tss_ed25519_ops tss_ed25519_ops_ifma4;
 extern const tss_ed25519_ops tss_ed25519_ops_ifma8;
+
+/* challenge_n of the portable backend: tss_ed25519_challenge (libsodium's SHA-512) one message at a time. */
+void tss_ed25519_challenge_n_ref(sc25519 *const k[], const uint8_t *const R[], const uint8_t *const A[],
+                                 const uint8_t *const msg[], const size_t msg_len[], size_t n);
 
 /* The cofactored equation on decoded values through ops (as tss_ed25519_check_decoded). */
 int tss_ed25519_check_decoded_ops(const tss_ed25519_ops *ops, const sc25519 *S, const sc25519 *k,

@@ -26,6 +26,7 @@ typedef __m512i vec;
 #define V_LOAD(p) _mm512_load_si512((const void *)(p))
 #define V_STORE(p, v) _mm512_store_si512((void *)(p), v)
 #define V_BLEND(m, a, b) _mm512_mask_blend_epi64((__mmask8)(m), a, b)
+#define V_MASK_SET1(v, m, x) _mm512_mask_set1_epi64(v, (__mmask8)(m), (long long)(x))
 #elif IFMA_LANES == 4
 typedef __m256i vec;
 #define V_ADD(a, b) _mm256_add_epi64(a, b)
@@ -40,6 +41,7 @@ typedef __m256i vec;
 #define V_LOAD(p) _mm256_load_si256((const void *)(p))
 #define V_STORE(p, v) _mm256_store_si256((void *)(p), v)
 #define V_BLEND(m, a, b) _mm256_mask_blend_epi64((__mmask8)(m), a, b)
+#define V_MASK_SET1(v, m, x) _mm256_mask_set1_epi64(v, (__mmask8)(m), (long long)(x))
 #else
 #error "IFMA_LANES must be 4 or 8"
 #endif
@@ -62,7 +64,7 @@ static inline void fel_pcarry(fel *h)
     for (int i = 0; i < 5; i++) c[i] = V_SRL(h->v[i], 51);
     #pragma GCC unroll 10
     for (int i = 0; i < 5; i++) h->v[i] = V_AND(h->v[i], m);
-    h->v[0] = V_ADD(h->v[0], v_mul19(c[4]));
+    h->v[0] = V_MLO(h->v[0], c[4], V_SET1(19)); /* c[4] < 2^12: one multiply-add, exact */
     #pragma GCC unroll 10
     for (int i = 1; i < 5; i++) h->v[i] = V_ADD(h->v[i], c[i - 1]);
 }
@@ -106,29 +108,33 @@ static inline void fel_mul(fel *h, const fel *f, const fel *g)
     fel_pcarry(h);
 }
 
-/* f^2: the 10 cross products go to their own accumulators and are doubled after the multiply (doubling an
- * operand instead could push it past 52 bits). */
+/* f^2 = sum_k t_k 2^(51k) with t = d + 2(u + 2w): w holds the cross products' high halves, u the cross
+ * products' low halves (each cross product counts twice) and the squares' high halves (which weigh 2^52, twice
+ * their position), d the squares' low halves. Each sum is accumulated onto the doubled previous one, which
+ * saves the additions of separate accumulators (measured faster, in throughput and latency). Doubling an
+ * operand instead could push it past 52 bits. */
 static inline void fel_sq(fel *h, const fel *f)
 {
-    vec dlo[10], dhi[10], clo[10], chi[10];
+    vec w[10], u[10], t[10];
     #pragma GCC unroll 10
-    for (int k = 0; k < 10; k++) dlo[k] = dhi[k] = clo[k] = chi[k] = V_ZERO();
+    for (int k = 0; k < 10; k++) w[k] = V_ZERO();
     #pragma GCC unroll 10
     for (int i = 0; i < 5; i++) {
-        dlo[2 * i] = V_MLO(dlo[2 * i], f->v[i], f->v[i]);
-        dhi[2 * i + 1] = V_MHI(dhi[2 * i + 1], f->v[i], f->v[i]);
         #pragma GCC unroll 10
-        for (int j = i + 1; j < 5; j++) {
-            clo[i + j] = V_MLO(clo[i + j], f->v[i], f->v[j]);
-            chi[i + j + 1] = V_MHI(chi[i + j + 1], f->v[i], f->v[j]);
-        }
+        for (int j = i + 1; j < 5; j++) w[i + j + 1] = V_MHI(w[i + j + 1], f->v[i], f->v[j]);
     }
-    vec t[10];
     #pragma GCC unroll 10
-    for (int k = 0; k < 10; k++) {
-        const vec c = V_ADD(clo[k], V_ADD(chi[k], chi[k]));
-        t[k] = V_ADD(V_ADD(dlo[k], V_ADD(dhi[k], dhi[k])), V_ADD(c, c));
+    for (int k = 0; k < 10; k++) u[k] = V_ADD(w[k], w[k]);
+    #pragma GCC unroll 10
+    for (int i = 0; i < 5; i++) {
+        u[2 * i + 1] = V_MHI(u[2 * i + 1], f->v[i], f->v[i]);
+        #pragma GCC unroll 10
+        for (int j = i + 1; j < 5; j++) u[i + j] = V_MLO(u[i + j], f->v[i], f->v[j]);
     }
+    #pragma GCC unroll 10
+    for (int k = 0; k < 10; k++) t[k] = V_ADD(u[k], u[k]);
+    #pragma GCC unroll 10
+    for (int i = 0; i < 5; i++) t[2 * i] = V_MLO(t[2 * i], f->v[i], f->v[i]);
     #pragma GCC unroll 10
     for (int k = 0; k < 5; k++) h->v[k] = V_ADD(t[k], v_mul19(t[k + 5]));
     fel_pcarry(h);
@@ -157,6 +163,19 @@ static inline void fel_load(fel *h, const fe25519 *const src[LANES])
     }
     #pragma GCC unroll 10
     for (int i = 0; i < 5; i++) h->v[i] = V_LOAD(buf[i]);
+}
+
+/* lane l <- *src[l] for the lanes in mask, the others unchanged: a masked broadcast per limb straight from
+ * memory, so a value written just before is forwarded (fel_load's scalar stores then vector load are not) */
+#define FEL_HAS_INSERT_LANES 1
+static inline void fel_insert_lanes(fel *h, const fe25519 *const src[LANES], unsigned mask)
+{
+    #pragma GCC unroll 8
+    for (int l = 0; l < LANES; l++) {
+        if (!(mask >> l & 1)) continue;
+        #pragma GCC unroll 10
+        for (int i = 0; i < 5; i++) h->v[i] = V_MASK_SET1(h->v[i], 1u << l, src[l]->v[i]);
+    }
 }
 
 /* *dst[l] <- lane l, for the lanes in mask; limbs stay < 2^51 + 2^17 (a "reduced" fe25519) */

@@ -5,6 +5,8 @@
  * IFMA multiply; lane permutations and per-lane signed additions move values between the steps. The
  * result equals the portable one as a group element (its projective coordinates may differ).
  * Variable time: public data only. */
+#include <string.h>
+
 #define IFMA_LANES 4
 #include "crypto/avx512/fe51_ifma.h"
 
@@ -119,6 +121,81 @@ static void base_cached(fel *c, const ge25519_precomp *e, int neg)
     if (neg) fel_neg_lanes(c, c, LZ);
 }
 
+static void pt_load(fel *P, const ge25519_p3 *A)
+{
+    #pragma GCC unroll 5
+    for (int j = 0; j < 5; j++) {
+        P->v[j] = _mm256_set_epi64x((long long)A->T.v[j], (long long)A->Z.v[j], (long long)A->Y.v[j],
+                                    (long long)A->X.v[j]);
+    }
+}
+
+static void pt_store(ge25519_p3 *r, const fel *acc)
+{
+    _Alignas(32) uint64_t buf[5][4];
+    for (int j = 0; j < 5; j++) V_STORE(buf[j], acc->v[j]);
+    for (int j = 0; j < 5; j++) {
+        r->X.v[j] = buf[j][0];
+        r->Y.v[j] = buf[j][1];
+        r->Z.v[j] = buf[j][2];
+        r->T.v[j] = buf[j][3];
+    }
+}
+
+/* (1, 1, 2d, 2): the factors that turn (Y - X, Y + X, T, Z) into a cached point */
+static void cached_factors(fel *k)
+{
+    #pragma GCC unroll 5
+    for (int j = 0; j < 5; j++) k->v[j] = _mm256_set_epi64x(j == 0 ? 2 : 0, (long long)fe25519_d2.v[j], j == 0, j == 0);
+}
+
+static void pt_identity(fel *acc)
+{
+    for (int j = 0; j < 5; j++) acc->v[j] = _mm256_set_epi64x(0, j == 0, j == 0, 0);
+}
+
+void ge25519_ifma_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw, unsigned c,
+                                          const sc25519 *b)
+{
+    int8_t bnaf[256];
+    int top = (int)((nw - 1) * c);
+    if (b) {
+        ge25519_wnaf_vartime(bnaf, b, 8);
+        for (int j = 255; j > top; j--) {
+            if (bnaf[j]) {
+                top = j;
+                break;
+            }
+        }
+    } else {
+        memset(bnaf, 0, sizeof bnaf);
+    }
+    const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
+    fel k, acc, P, C;
+    cached_factors(&k);
+    pt_identity(&acc);
+    int started = 0;
+    for (int pos = top; pos >= 0; pos--) {
+        if (started) pt_dbl(&acc, &acc);
+        if (pos % (int)c == 0 && pos / (int)c < (int)nw) {
+            const ge25519_p3 *w = &wsum[pos / (int)c];
+            if (!ge25519_is_identity(w)) {
+                pt_load(&P, w);
+                pt_to_cached(&C, &P, &k);
+                pt_add(&acc, &acc, &C);
+                started = 1;
+            }
+        }
+        const int db = bnaf[pos];
+        if (db) {
+            base_cached(&C, &btab[(db > 0 ? db : -db) / 2], db < 0);
+            pt_add(&acc, &acc, &C);
+            started = 1;
+        }
+    }
+    pt_store(r, &acc);
+}
+
 void ge25519_ifma_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *A,
                                                  const sc25519 *b)
 {
@@ -134,12 +211,8 @@ void ge25519_ifma_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a
     const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
 
     fel k, P, P2, C2, tab[8], ntab[8];
-    #pragma GCC unroll 5
-    for (int j = 0; j < 5; j++) {
-        k.v[j] = _mm256_set_epi64x(j == 0 ? 2 : 0, (long long)fe25519_d2.v[j], j == 0, j == 0);
-        P.v[j] = _mm256_set_epi64x((long long)A->T.v[j], (long long)A->Z.v[j], (long long)A->Y.v[j],
-                                   (long long)A->X.v[j]);
-    }
+    cached_factors(&k);
+    pt_load(&P, A);
     /* A, 3A, ..., 15A */
     pt_to_cached(&tab[0], &P, &k);
     pt_dbl(&P2, &P);
@@ -152,7 +225,7 @@ void ge25519_ifma_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a
 
     /* doublings start at the first nonzero digit (none of the identity) */
     fel acc, c;
-    for (int j = 0; j < 5; j++) acc.v[j] = _mm256_set_epi64x(0, j == 0, j == 0, 0);
+    pt_identity(&acc);
     int started = 0;
     for (; i >= 0; i--) {
         if (started) pt_dbl(&acc, &acc);
@@ -167,12 +240,5 @@ void ge25519_ifma_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a
             started = 1;
         }
     }
-    _Alignas(32) uint64_t buf[5][4];
-    for (int j = 0; j < 5; j++) V_STORE(buf[j], acc.v[j]);
-    for (int j = 0; j < 5; j++) {
-        r->X.v[j] = buf[j][0];
-        r->Y.v[j] = buf[j][1];
-        r->Z.v[j] = buf[j][2];
-        r->T.v[j] = buf[j][3];
-    }
+    pt_store(r, &acc);
 }

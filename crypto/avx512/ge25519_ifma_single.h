@@ -12,4 +12,11 @@
 void ge25519_ifma_double_scalarmult_base_vartime(ge25519_p3 *r, const sc25519 *a, const ge25519_p3 *A,
                                                  const sc25519 *b);
 
+/* r = sum_j [2^(c j)] wsum[j] (j < nw) + [b]B (b may be NULL), by Horner from the top window with the base
+ * point's wNAF digits added on the way: the same group element as msm_combine_windows_vartime (batch/msm.h),
+ * the last step of Pippenger, whose c * nw doublings form one chain that one-point-per-vector formulas
+ * shorten. */
+void ge25519_ifma_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw, unsigned c,
+                                          const sc25519 *b);
+
 #endif

@@ -35,6 +35,29 @@ static void gl_p3_load(gl_p3 *r, const ge25519_p3 *const p[LANES])
     fel_load(&r->T, c);
 }
 
+/* lane l of r <- *p[l] for the lanes in mask */
+static void gl_p3_insert_lanes(gl_p3 *r, const ge25519_p3 *const p[LANES], unsigned mask)
+{
+#ifdef FEL_HAS_INSERT_LANES
+    const fe25519 *c[LANES];
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->X;
+    fel_insert_lanes(&r->X, c, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Y;
+    fel_insert_lanes(&r->Y, c, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->Z;
+    fel_insert_lanes(&r->Z, c, mask);
+    for (int l = 0; l < LANES; l++) c[l] = &p[l]->T;
+    fel_insert_lanes(&r->T, c, mask);
+#else
+    gl_p3 N;
+    gl_p3_load(&N, p);
+    fel_blend(&r->X, &r->X, &N.X, mask);
+    fel_blend(&r->Y, &r->Y, &N.Y, mask);
+    fel_blend(&r->Z, &r->Z, &N.Z, mask);
+    fel_blend(&r->T, &r->T, &N.T, mask);
+#endif
+}
+
 static void gl_p3_store(ge25519_p3 *const p[LANES], const gl_p3 *r, unsigned mask)
 {
     fe25519 *c[LANES];
@@ -174,124 +197,157 @@ static void gl_madd_cached(gl_p1p1 *r, const gl_p3 *p, const gl_cached *q)
 
 /* ---- decompression ---- */
 
-static void gl_sqn(fel *h, const fel *f, int n)
+/* A square-root chain is one long dependency: a multiplication's latency exceeds its issue cost, so
+ * GL_CHAINS independent groups of LANES elements go through each step together and the core overlaps them.
+ * Every helper below works element-wise on k <= GL_CHAINS fels. */
+#ifndef GL_CHAINS
+#define GL_CHAINS 4
+#endif
+
+static void gl_mul_k(fel *h, const fel *f, const fel *g, int k)
 {
-    fel_sq(h, f);
-    for (int i = 1; i < n; i++) fel_sq(h, h);
+    for (int c = 0; c < k; c++) fel_mul(&h[c], &f[c], &g[c]);
+}
+
+static void gl_sqn_k(fel *h, const fel *f, int n, int k)
+{
+    for (int c = 0; c < k; c++) fel_sq(&h[c], &f[c]);
+    for (int i = 1; i < n; i++) {
+        for (int c = 0; c < k; c++) fel_sq(&h[c], &h[c]);
+    }
 }
 
 /* f^(2^252 - 3), the chain of fe25519_pow22523 */
-static void gl_pow22523(fel *h, const fel *f)
+static void gl_pow22523_k(fel *h, const fel *f, int k)
 {
-    fel z2, z9, z11, t, z5, z10, z20, z50, z100;
-    fel_sq(&z2, f);
-    gl_sqn(&t, &z2, 2);
-    fel_mul(&z9, &t, f);
-    fel_mul(&z11, &z9, &z2);
-    fel_sq(&t, &z11);
-    fel_mul(&z5, &t, &z9);
-    gl_sqn(&t, &z5, 5);
-    fel_mul(&z10, &t, &z5);
-    gl_sqn(&t, &z10, 10);
-    fel_mul(&z20, &t, &z10);
-    gl_sqn(&t, &z20, 20);
-    fel_mul(&t, &t, &z20);
-    gl_sqn(&t, &t, 10);
-    fel_mul(&z50, &t, &z10);
-    gl_sqn(&t, &z50, 50);
-    fel_mul(&z100, &t, &z50);
-    gl_sqn(&t, &z100, 100);
-    fel_mul(&t, &t, &z100);
-    gl_sqn(&t, &t, 50);
-    fel_mul(&t, &t, &z50);
-    gl_sqn(&t, &t, 2);
-    fel_mul(h, &t, f);
+    fel z2[GL_CHAINS], z9[GL_CHAINS], t[GL_CHAINS], z5[GL_CHAINS], z10[GL_CHAINS], z20[GL_CHAINS],
+        z50[GL_CHAINS], z100[GL_CHAINS];
+    gl_sqn_k(z2, f, 1, k);
+    gl_sqn_k(t, z2, 2, k);
+    gl_mul_k(z9, t, f, k);
+    gl_mul_k(t, z9, z2, k); /* z11 */
+    gl_sqn_k(t, t, 1, k);
+    gl_mul_k(z5, t, z9, k);
+    gl_sqn_k(t, z5, 5, k);
+    gl_mul_k(z10, t, z5, k);
+    gl_sqn_k(t, z10, 10, k);
+    gl_mul_k(z20, t, z10, k);
+    gl_sqn_k(t, z20, 20, k);
+    gl_mul_k(t, t, z20, k);
+    gl_sqn_k(t, t, 10, k);
+    gl_mul_k(z50, t, z10, k);
+    gl_sqn_k(t, z50, 50, k);
+    gl_mul_k(z100, t, z50, k);
+    gl_sqn_k(t, z100, 100, k);
+    gl_mul_k(t, t, z100, k);
+    gl_sqn_k(t, t, 50, k);
+    gl_mul_k(t, t, z50, k);
+    gl_sqn_k(t, t, 2, k);
+    gl_mul_k(h, t, f, k);
 }
 
 /* As fe25519_sqrt_ratio inside ge25519_frombytes_zip215, all in lanes but the canonical tests: with
  * r = u v^3 (u v^7)^((p-5)/8), the point exists iff v r^2 = u or -u, and then x = +-r or +-r sqrt(-1)
- * (the second when v r^2 = -u; when u = 0 both are 0). neg flips the chosen sign, giving -P. */
+ * (the second when v r^2 = -u; when u = 0 both are 0). neg flips the chosen sign, giving -P.
+ * Element e of a group sits in chain e / LANES, lane e % LANES. */
 static void gl_decode_lanes(ge25519_p3 *const out[], const uint8_t *const enc[], size_t n, uint8_t ok[],
                             unsigned neg)
 {
-    for (size_t base = 0; base < n; base += LANES) {
-        const size_t cnt = n - base < LANES ? n - base : LANES;
-        fe25519 y[LANES], d1[LANES], d2[LANES], x[LANES];
-        const fe25519 *yp[LANES];
-        fe25519 *d1p[LANES], *d2p[LANES], *xp[LANES];
-        for (size_t l = 0; l < LANES; l++) {
-            if (l < cnt) {
-                fe25519_frombytes(&y[l], enc[base + l]);
+    enum { G = GL_CHAINS * LANES };
+    fe25519 f1, f0;
+    fe25519_1(&f1);
+    fe25519_0(&f0);
+    fel one, zero, d, sqrtm1;
+    fel_bcast(&one, &f1);
+    fel_bcast(&zero, &f0);
+    fel_bcast(&d, &fe25519_d);
+    fel_bcast(&sqrtm1, &fe25519_sqrtm1);
+    for (size_t base = 0; base < n; base += G) {
+        const size_t cnt = n - base < G ? n - base : G;
+        const int k = (int)((cnt + LANES - 1) / LANES);
+        fe25519 y[G], d1[G], d2[G], x[G];
+        const fe25519 *yp[G];
+        fe25519 *d1p[G], *d2p[G], *xp[G];
+        for (size_t e = 0; e < (size_t)k * LANES; e++) {
+            if (e < cnt) {
+                fe25519_frombytes(&y[e], enc[base + e]);
             } else {
-                fe25519_0(&y[l]);
+                fe25519_0(&y[e]);
             }
-            yp[l] = &y[l];
-            d1p[l] = &d1[l];
-            d2p[l] = &d2[l];
-            xp[l] = &x[l];
+            yp[e] = &y[e];
+            d1p[e] = &d1[e];
+            d2p[e] = &d2[e];
+            xp[e] = &x[e];
         }
-        fel Y, YY, U, V, one, zero, d, t, V3, V7, UV3, UV7, R, R2, C, D;
-        fe25519 f1, f0;
-        fe25519_1(&f1);
-        fe25519_0(&f0);
-        fel_bcast(&one, &f1);
-        fel_bcast(&zero, &f0);
-        fel_bcast(&d, &fe25519_d);
-        fel_load(&Y, yp);
-        fel_sq(&YY, &Y);
-        fel_sub(&U, &YY, &one);
-        fel_mul(&V, &YY, &d);
-        fel_add(&V, &V, &one);
-        fel_sq(&t, &V);
-        fel_mul(&V3, &t, &V);
-        fel_sq(&t, &V3);
-        fel_mul(&V7, &t, &V);
-        fel_mul(&UV3, &U, &V3);
-        fel_mul(&UV7, &U, &V7);
-        gl_pow22523(&t, &UV7);
-        fel_mul(&R, &UV3, &t);
-        fel_sq(&R2, &R);
-        fel_mul(&C, &V, &R2);
-        fel_sub(&D, &C, &U);
-        fel_store(d1p, &D, ALL_LANES);
-        fel_add(&D, &C, &U);
-        fel_store(d2p, &D, ALL_LANES);
-        unsigned good = 0, flip = 0;
-        for (size_t l = 0; l < cnt; l++) {
-            if (fe25519_iszero(&d1[l])) {
-                good |= 1u << l;
-            } else if (fe25519_iszero(&d2[l])) {
-                good |= 1u << l;
-                flip |= 1u << l;
+        fel Y[GL_CHAINS], U[GL_CHAINS], V[GL_CHAINS], t[GL_CHAINS], V3[GL_CHAINS], UV3[GL_CHAINS],
+            UV7[GL_CHAINS], R[GL_CHAINS];
+        for (int c = 0; c < k; c++) {
+            fel YY;
+            fel_load(&Y[c], &yp[c * LANES]);
+            fel_sq(&YY, &Y[c]);
+            fel_sub(&U[c], &YY, &one);
+            fel_mul(&V[c], &YY, &d);
+            fel_add(&V[c], &V[c], &one);
+        }
+        gl_sqn_k(t, V, 1, k);
+        gl_mul_k(V3, t, V, k);
+        gl_sqn_k(t, V3, 1, k);
+        gl_mul_k(t, t, V, k); /* v^7 */
+        gl_mul_k(UV3, U, V3, k);
+        gl_mul_k(UV7, U, t, k);
+        gl_pow22523_k(t, UV7, k);
+        gl_mul_k(R, UV3, t, k);
+        gl_sqn_k(t, R, 1, k);
+        gl_mul_k(t, V, t, k); /* v r^2 */
+        for (int c = 0; c < k; c++) {
+            fel D;
+            fel_sub(&D, &t[c], &U[c]);
+            fel_store(&d1p[c * LANES], &D, ALL_LANES);
+            fel_add(&D, &t[c], &U[c]);
+            fel_store(&d2p[c * LANES], &D, ALL_LANES);
+        }
+        unsigned good[GL_CHAINS] = { 0 }, flip[GL_CHAINS] = { 0 }, any = 0;
+        for (size_t e = 0; e < cnt; e++) {
+            const unsigned bit = 1u << (e % LANES);
+            if (fe25519_iszero(&d1[e])) {
+                good[e / LANES] |= bit;
+            } else if (fe25519_iszero(&d2[e])) {
+                good[e / LANES] |= bit;
+                flip[e / LANES] |= bit;
             }
-            ok[base + l] = (uint8_t)(good >> l & 1);
+            ok[base + e] = (good[e / LANES] & bit) != 0;
+            any |= good[e / LANES];
         }
-        if (!good) continue;
-        fel RI, sqrtm1;
-        fel_bcast(&sqrtm1, &fe25519_sqrtm1);
-        fel_mul(&RI, &R, &sqrtm1);
-        fel_blend(&R, &R, &RI, flip);
-        fel_store(xp, &R, ALL_LANES);
+        if (!any) continue;
+        for (int c = 0; c < k; c++) {
+            fel RI;
+            fel_mul(&RI, &R[c], &sqrtm1);
+            fel_blend(&R[c], &R[c], &RI, flip[c]);
+            fel_store(&xp[c * LANES], &R[c], ALL_LANES);
+        }
         /* x = |r| if the sign bit is clear, else -|r| (ZIP-215: x = 0 either way), then neg flips it */
-        unsigned negate = 0;
-        for (size_t l = 0; l < cnt; l++) {
-            if (!(good >> l & 1)) continue;
-            const unsigned s = (unsigned)fe25519_isnegative(&x[l]) ^ (unsigned)(enc[base + l][31] >> 7) ^ neg;
-            negate |= s << l;
+        unsigned negate[GL_CHAINS] = { 0 };
+        for (size_t e = 0; e < cnt; e++) {
+            if (!(good[e / LANES] >> (e % LANES) & 1)) continue;
+            const unsigned s = (unsigned)fe25519_isnegative(&x[e]) ^ (unsigned)(enc[base + e][31] >> 7) ^ neg;
+            negate[e / LANES] |= s << (e % LANES);
         }
-        fel NR;
-        fel_sub(&NR, &zero, &R);
-        fel_blend(&R, &R, &NR, negate);
-        fel_mul(&t, &R, &Y);
-        fel_store(xp, &R, good);
-        fel_store(d1p, &t, good);
-        for (size_t l = 0; l < cnt; l++) {
-            if (!(good >> l & 1)) continue;
-            ge25519_p3 *h = out[base + l];
-            h->X = x[l];
-            h->Y = y[l];
+        for (int c = 0; c < k; c++) {
+            if (!good[c]) continue;
+            fel NR, T;
+            fel_sub(&NR, &zero, &R[c]);
+            fel_blend(&R[c], &R[c], &NR, negate[c]);
+            fel_mul(&T, &R[c], &Y[c]);
+            fel_store(&xp[c * LANES], &R[c], good[c]);
+            fel_store(&d1p[c * LANES], &T, good[c]);
+        }
+        for (size_t e = 0; e < cnt; e++) {
+            if (!(good[e / LANES] >> (e % LANES) & 1)) continue;
+            ge25519_p3 *h = out[base + e];
+            h->X = x[e];
+            h->Y = y[e];
             fe25519_1(&h->Z);
-            h->T = d1[l];
+            h->T = d1[e];
         }
     }
 }
@@ -527,6 +583,11 @@ static int gl_straus(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, co
 
 /* ---- Pippenger: bucket additions and running sums in lanes ---- */
 
+/* The final Horner step over the window sums: the includer's when it has a faster one. */
+#ifndef LANES_COMBINE_WINDOWS
+#define LANES_COMBINE_WINDOWS msm_combine_windows_vartime
+#endif
+
 #define GL_C_MIN 4
 #define GL_C_MAX 16
 #define GL_SCALAR_BITS 253
@@ -565,15 +626,6 @@ static size_t gl_pipp_scratch_size(size_t n)
         if (s > most) most = s;
     }
     return most;
-}
-
-static unsigned gl_get_bits(const sc25519 *s, unsigned pos, unsigned c)
-{
-    const unsigned limb = pos / 64, off = pos % 64;
-    if (limb >= 4) return 0;
-    uint64_t v = s->v[limb] >> off;
-    if (off + c > 64 && limb < 3) v |= s->v[limb + 1] << (64 - off);
-    return (unsigned)(v & (((uint64_t)1 << c) - 1));
 }
 
 static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
@@ -633,31 +685,38 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
     memset(slot_at, 0, (nslots + 1) * sizeof(uint32_t));
     size_t nops = 0;
     for (unsigned j = 0; j < nw_full; j++) {
-        const size_t m = j < nw_half ? n : n_full;
-        for (size_t i = 0; i < m; i++) {
-            const unsigned last = i < n_full ? (j + 1 == nw_full) : (j + 1 == nw_half);
-            const unsigned v = gl_get_bits(&scalars[i], j * c, c) + carry[i];
-            int d;
-            if (v > half || (v == half && !last)) {
-                d = (int)v - (int)(1u << c);
-                carry[i] = 1;
-            } else {
-                d = (int)v;
-                carry[i] = 0;
-            }
-            if (d == 0) continue;
-            const size_t slot = j * nb + (size_t)(d > 0 ? d : -d) - 1;
-            if (!used[slot]) {
-                used[slot] = 1;
-                if (d > 0) {
-                    bucket[slot] = *gl_term_point(points, idx, i);
-                } else {
-                    ge25519_neg(&bucket[slot], gl_term_point(points, idx, i));
+        const unsigned pos = j * c, limb = pos / 64, off = pos % 64;
+        const int spans = off + c > 64 && limb < 3;
+        const uint64_t mask = ((uint64_t)1 << c) - 1;
+        /* the top window keeps its carry in the digit (v = half stays positive there); branch-free, as the
+         * digit signs are random */
+        for (int part = 0; part < 2; part++) {
+            const size_t lo = part ? n_full : 0, hi = part ? (j < nw_half ? n : n_full) : n_full;
+            const unsigned notlast = part ? (j + 1 != nw_half) : (j + 1 != nw_full);
+            for (size_t i = lo; i < hi; i++) {
+                uint64_t bits = 0;
+                if (limb < 4) {
+                    bits = scalars[i].v[limb] >> off;
+                    if (spans) bits |= scalars[i].v[limb + 1] << (64 - off);
                 }
-                continue;
+                const unsigned v = (unsigned)(bits & mask) + carry[i];
+                const unsigned cr = v + notlast > half;
+                carry[i] = (uint8_t)cr;
+                const unsigned mag = cr ? (1u << c) - v : v;
+                if (mag == 0) continue;
+                const size_t slot = j * nb + mag - 1;
+                if (__builtin_expect(!used[slot], 0)) {
+                    used[slot] = 1;
+                    if (cr) {
+                        ge25519_neg(&bucket[slot], gl_term_point(points, idx, i));
+                    } else {
+                        bucket[slot] = *gl_term_point(points, idx, i);
+                    }
+                    continue;
+                }
+                ops[nops++] = ((uint64_t)slot << 32) | ((uint64_t)i << 1) | (uint64_t)cr;
+                slot_at[slot]++;
             }
-            ops[nops++] = ((uint64_t)slot << 32) | ((uint64_t)i << 1) | (uint64_t)(d < 0);
-            slot_at[slot]++;
         }
     }
     /* lane l owns the buckets slot = l mod LANES, so the LANES additions of a round never collide; within a
@@ -721,13 +780,8 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
             }
         }
         if (swap) {
-            gl_p3 N;
             gl_p3_store(cur, &B, flush);
-            gl_p3_load(&N, bsrc);
-            fel_blend(&B.X, &B.X, &N.X, swap);
-            fel_blend(&B.Y, &B.Y, &N.Y, swap);
-            fel_blend(&B.Z, &B.Z, &N.Z, swap);
-            fel_blend(&B.T, &B.T, &N.T, swap);
+            gl_p3_insert_lanes(&B, bsrc, swap);
             memcpy(cur, nxt, sizeof cur);
         }
         gl_cached C;
@@ -781,7 +835,7 @@ static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars,
         gl_p3_store(dst, &tot, live);
     }
 
-    msm_combine_windows_vartime(r, wsum, nw_full, c, b);
+    LANES_COMBINE_WINDOWS(r, wsum, nw_full, c, b);
     return 0;
 }
 
@@ -908,7 +962,11 @@ static void gl_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
 #ifndef LANES_DOUBLE_BASE
 #define LANES_DOUBLE_BASE ge25519_double_scalarmult_base_vartime
 #endif
+/* The challenge hashes: LANES_CHALLENGE_N when the includer has a multi-lane SHA-512, else one at a time. */
+#ifndef LANES_CHALLENGE_N
+#define LANES_CHALLENGE_N tss_ed25519_challenge_n_ref
+#endif
 const tss_ed25519_ops LANES_OPS = {
     LANES_BACKEND, gl_decode_zip215, gl_decode_zip215_neg, gl_msm_split, gl_msm_scratch_size, LANES_DOUBLE_BASE,
-    gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n,
+    gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n, LANES_CHALLENGE_N,
 };

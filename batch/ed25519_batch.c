@@ -24,6 +24,9 @@
 #define SINGLE_CHECK_MAX 2
 #define DECODE_GROUP 16 /* decodings handed to the backend at once (a multiple of its lanes) */
 #define HASH_GROUP 16   /* challenge hashes handed to the backend at once */
+/* Below this many signatures one verification each is faster than the batch equation (IFMA: 26-52 us per
+ * signature in batches of 1-3, 17 us alone; equal at 4), with the same verdicts. */
+#define SMALL_BATCH 4
 
 typedef struct {
     const uint8_t *pk;
@@ -300,6 +303,15 @@ int tss_ed25519_verify_batch_scratch_backend(tss_backend backend, const uint8_t 
     const size_t m = n < TSS_ED25519_BATCH_CHUNK ? n : TSS_ED25519_BATCH_CHUNK;
     if (scratch_len < tss_ed25519_verify_batch_scratch_size(m)) return -1;
 
+    if (n < SMALL_BATCH) {
+        int all = 1;
+        for (size_t i = 0; i < n; i++) {
+            const int v = tss_ed25519_verify_backend(backend, sigs[i], msgs[i], msg_lens[i], pks[i]) == 0;
+            if (ok) ok[i] = v;
+            all &= v;
+        }
+        return all ? 0 : -1;
+    }
     batch_ws ws;
     ws.ops = tss_ed25519_ops_get(backend);
     const uintptr_t u = (uintptr_t)scratch;

@@ -9,6 +9,7 @@
 
 #include "bench.h"
 #include "bench_sigs.h"
+#include "crypto/cpu.h"
 #include "tss/common.h"
 #include "tss/ed25519.h"
 
@@ -159,12 +160,15 @@ int main(int argc, char **argv)
     double r[6];
     for (size_t i = 0; i < 6; i++) r[i] = bench_print_ratio(names[i], "verify/libsodium");
     bench_print_ratio("batch_one_key/1024", "verify/libsodium");
-    printf("\ngoals (distinct keys; speed-up over libsodium measured interleaved in each iteration,\n"
-           "separate-run ratio from above in brackets):\n");
-    printf("  batch n=64   >= 2.5x: %5.2fx [%5.2fx]  %s\n", inter[0], r[2],
-           inter[0] < 0 ? "(not run)" : inter[0] >= 2.5 ? "PASS" : "MISS");
-    printf("  batch n=1024 >= 3.0x: %5.2fx [%5.2fx]  %s\n", inter[1], r[4],
-           inter[1] < 0 ? "(not run)" : inter[1] >= 3.0 ? "PASS" : "MISS");
+    /* the goals of the backend in use: issue 2's for the portable code, issue 6's for the vector backends */
+    const tss_backend be = tss_backend_resolve(TSS_BACKEND_AUTO);
+    const double g64 = be == TSS_BACKEND_REF ? 2.5 : 7.0, g1024 = be == TSS_BACKEND_REF ? 3.0 : 12.0;
+    printf("\ngoals of backend %s (distinct keys; speed-up over libsodium measured interleaved in each\n"
+           "iteration, separate-run ratio from above in brackets):\n", tss_backend_name(be));
+    printf("  batch n=64   >= %4.1fx: %5.2fx [%5.2fx]  %s\n", g64, inter[0], r[2],
+           inter[0] < 0 ? "(not run)" : inter[0] >= g64 ? "PASS" : "MISS");
+    printf("  batch n=1024 >= %4.1fx: %5.2fx [%5.2fx]  %s\n", g1024, inter[1], r[4],
+           inter[1] < 0 ? "(not run)" : inter[1] >= g1024 ? "PASS" : "MISS");
     bench_sigs_free(&g_set);
     return rc;
 }

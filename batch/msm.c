@@ -282,23 +282,26 @@ static void add_p3(ge25519_p3 *acc, const ge25519_p3 *p)
     ge25519_p1p1_to_p3(acc, &s);
 }
 
+int msm_combine_start(int8_t naf_b[256], const sc25519 *b, unsigned nw_full, unsigned c)
+{
+    int top = (int)((nw_full - 1) * c);
+    if (!b) {
+        memset(naf_b, 0, 256);
+        return top;
+    }
+    sc25519_wnaf_vartime(naf_b, b, BASE_W);
+    for (int j = 255; j > top; j--) {
+        if (naf_b[j]) return j;
+    }
+    return top;
+}
+
 void msm_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw_full, unsigned c,
                                  const sc25519 *b)
 {
     /* Horner over bit positions, with the base point's wNAF digits added on the way */
     int8_t naf_b[256];
-    int top = (int)((nw_full - 1) * c);
-    if (b) {
-        sc25519_wnaf_vartime(naf_b, b, BASE_W);
-        for (int j = 255; j > top; j--) {
-            if (naf_b[j]) {
-                top = j;
-                break;
-            }
-        }
-    } else {
-        memset(naf_b, 0, sizeof naf_b);
-    }
+    const int top = msm_combine_start(naf_b, b, nw_full, c);
     const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
     ge25519_p3 acc;
     int acc_set = 0;

@@ -23,6 +23,9 @@ int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalar
 /* Convenience: allocates the scratch itself (not for hot paths). Returns -1 on allocation failure. */
 int msm_vartime_alloc(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n);
 
+/* The base point's width-8 wNAF digits of b into naf_b (all zero when b is NULL), and the bit position where the
+ * Horner pass over nw_full windows of c bits starts: the top window's, or b's highest digit if higher. */
+int msm_combine_start(int8_t naf_b[256], const sc25519 *b, unsigned nw_full, unsigned c);
 /* The last step of Pippenger (portable and SIMD backends): r = sum_j 2^(c*j) wsum[j] for j < nw_full, plus [b]B
  * (b may be NULL) with the base table's width-8 wNAF digits, by one Horner pass over bit positions. */
 void msm_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw_full, unsigned c,

@@ -5,12 +5,12 @@
  * IFMA multiply; lane permutations and per-lane signed additions move values between the steps. The
  * result equals the portable one as a group element (its projective coordinates may differ).
  * Variable time: public data only. */
-#include <string.h>
-
 #define IFMA_LANES 4
 #include "crypto/avx512/fe51_ifma.h"
 
 #include "crypto/avx512/ge25519_ifma_single.h"
+
+#include "batch/msm.h"
 
 #define LX 1u
 #define LY 2u
@@ -158,18 +158,7 @@ void ge25519_ifma_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum,
                                           const sc25519 *b)
 {
     int8_t bnaf[256];
-    int top = (int)((nw - 1) * c);
-    if (b) {
-        ge25519_wnaf_vartime(bnaf, b, 8);
-        for (int j = 255; j > top; j--) {
-            if (bnaf[j]) {
-                top = j;
-                break;
-            }
-        }
-    } else {
-        memset(bnaf, 0, sizeof bnaf);
-    }
+    const int top = msm_combine_start(bnaf, b, nw, c);
     const ge25519_precomp *btab = ge25519_base_odd_multiples_table();
     fel k, acc, P, C;
     cached_factors(&k);

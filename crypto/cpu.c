@@ -1,5 +1,6 @@
 /* CPU feature detection and backend resolution (see cpu.h for why nothing here is cached by us). */
 #include "crypto/cpu.h"
+#include "crypto/isa_config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,9 +40,13 @@ int tss_backend_supported(tss_backend b)
     switch (b) {
     case TSS_BACKEND_AUTO:
     case TSS_BACKEND_REF: return 1;
+#ifdef TSS_HAVE_AVX2
     case TSS_BACKEND_AVX2: return (tss_cpu_features() & TSS_CPU_AVX2) != 0;
+#endif
+#ifdef TSS_HAVE_AVX512IFMA
     case TSS_BACKEND_AVX512Y:
     case TSS_BACKEND_AVX512Z: return (tss_cpu_features() & TSS_CPU_AVX512IFMA) != 0;
+#endif
     default: return 0;
     }
 }

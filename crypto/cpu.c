@@ -3,8 +3,12 @@
 #include "crypto/isa_config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 /* XCR0 through XGETBV, only when the OS enabled XSAVE (else the instruction faults). libgcc reports AVX
@@ -33,6 +37,57 @@ unsigned tss_cpu_features(void)
     }
 #endif
     return f;
+}
+
+const char *tss_cpu_feature_name(unsigned bit)
+{
+    switch (bit) {
+    case TSS_CPU_AVX2: return "avx2";
+    case TSS_CPU_AVX512IFMA: return "avx512ifma";
+    default: return NULL;
+    }
+}
+
+const char *tss_cpu_features_str(unsigned f, char *buf, unsigned long cap)
+{
+    if (cap == 0) return buf;
+    buf[0] = '\0';
+    size_t used = 0;
+    for (unsigned bit = 1; bit != 0 && bit <= f; bit <<= 1) {
+        const char *nm = (f & bit) ? tss_cpu_feature_name(bit) : NULL;
+        if (nm == NULL) continue;
+        const int w = snprintf(buf + used, cap - used, "%s%s", used ? " " : "", nm);
+        if (w < 0 || (size_t)w >= cap - used) break;
+        used += (size_t)w;
+    }
+    if (used == 0) snprintf(buf, cap, "none");
+    return buf;
+}
+
+const char *tss_cpu_brand(char *buf, unsigned long cap)
+{
+    if (cap == 0) return buf;
+    char brand[49] = { 0 };
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (__get_cpuid(0x80000000u, &a, &b, &c, &d) && a >= 0x80000004u) {
+        for (unsigned i = 0; i < 3; i++) {
+            unsigned r[4];
+            __cpuid(0x80000002u + i, r[0], r[1], r[2], r[3]);
+            memcpy(brand + 16 * i, r, 16);
+        }
+    }
+#endif
+    const char *s = brand;
+    while (*s == ' ') s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ') n--;
+    if (n == 0) {
+        s = "unknown";
+        n = strlen(s);
+    }
+    snprintf(buf, cap, "%.*s", (int)n, s);
+    return buf;
 }
 
 int tss_backend_supported(tss_backend b)

@@ -94,6 +94,13 @@ static void rand_point(tv_rng *rng, ge25519_p3 *p)
 static void test_dispatch(void **state)
 {
     (void)state;
+    /* scripts/test-emulated.sh names the features its qemu CPU model must show, so a model that silently
+     * gained or lost one (or a run that was not emulated at all) fails instead of testing the wrong thing */
+    const char *expect = getenv("TSS_EXPECT_CPU_FEATURES");
+    if (expect != NULL) {
+        char got[64];
+        assert_string_equal(tss_cpu_features_str(tss_cpu_features(), got, sizeof got), expect);
+    }
     assert_ptr_equal(tss_ed25519_ops_get(TSS_BACKEND_REF), &tss_ed25519_ops_ref);
     const tss_backend best = tss_backend_best();
     assert_true(tss_backend_supported(best));

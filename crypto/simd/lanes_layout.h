@@ -19,7 +19,7 @@
 #define TSS_LANES_HALF_BITS 128
 
 /* Term counts at and above which each backend's msm_split takes Pippenger (bench_msm, measured per backend). */
-#define TSS_AVX2_PIPPENGER_THRESHOLD 160
+#define TSS_AVX2_PIPPENGER_THRESHOLD 64
 #define TSS_IFMA_PIPPENGER_THRESHOLD 48
 
 /* One Straus event: an entry of the cached tables (terms' then the base's) and (position << 1 | negate). */

@@ -7,7 +7,6 @@
  * Both take "half" terms (scalars < 2^128) whose upper windows are skipped, and the base point term is
  * folded into the doubling chain with the precomputed width-8 table of odd multiples of B. */
 #include "batch/msm.h"
-#include "crypto/ed25519_backend.h"
 #include "crypto/fe25519.h"
 
 #include <stdint.h>
@@ -484,15 +483,10 @@ static int dispatch(ge25519_p3 *r, const sc25519 *b, const msm_terms *t, int pre
     return -1;
 }
 
-/* Enough for the portable algorithms and for the selected vector backend, which msm_vartime_with_base
- * uses whenever its scratch fits: sizing with this is what lets FROST's MSMs take the vector path. */
-size_t msm_scratch_size(size_t n)
+size_t msm_portable_scratch_size(size_t n)
 {
-    const size_t ref = n < MSM_PIPPENGER_THRESHOLD ? msm_straus_scratch_size(n) : msm_pippenger_scratch_size(n);
-    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
-    if (ops->id == TSS_BACKEND_REF || n == 0 || n > MSM_TERMS_MAX) return ref;
-    const size_t vec = ops->msm_scratch_size(n);
-    return vec > ref ? vec : ref;
+    if (n > MSM_TERMS_MAX) return SIZE_MAX;
+    return n < MSM_PIPPENGER_THRESHOLD ? msm_straus_scratch_size(n) : msm_pippenger_scratch_size(n);
 }
 
 size_t msm_split_scratch_size(size_t n)
@@ -511,34 +505,12 @@ int msm_vartime_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, c
     return dispatch(r, b, &t, use_straus(n_full, n_half), scratch, scratch_len);
 }
 
-int msm_vartime_with_base(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
-                          size_t n, void *scratch, size_t scratch_len)
+int msm_portable_vartime(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                         size_t n, void *scratch, size_t scratch_len)
 {
-    /* the selected vector backend (TSS_BACKEND, else the fastest here) when its scratch fits; public data
-     * only, as everywhere in this file */
-    const tss_ed25519_ops *ops = tss_ed25519_ops_get(TSS_BACKEND_AUTO);
-    if (ops->id != TSS_BACKEND_REF && n > 0 && n <= MSM_TERMS_MAX && scratch_len >= ops->msm_scratch_size(n)) {
-        return ops->msm_split(r, b, scalars, points, NULL, n, 0, scratch, scratch_len);
-    }
+    if (n > MSM_TERMS_MAX) return -1;
     const msm_terms t = { scalars, points, NULL, n, 0 };
     return dispatch(r, b, &t, n < MSM_PIPPENGER_THRESHOLD, scratch, scratch_len);
-}
-
-int msm_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n, void *scratch,
-                size_t scratch_len)
-{
-    return msm_vartime_with_base(r, NULL, scalars, points, n, scratch, scratch_len);
-}
-
-int msm_vartime_alloc(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n)
-{
-    const size_t len = msm_scratch_size(n);
-    if (len == SIZE_MAX) return -1;
-    void *scratch = malloc(len);
-    if (!scratch) return -1;
-    const int rc = msm_vartime(r, scalars, points, n, scratch, len);
-    free(scratch);
-    return rc;
 }
 
 int msm_straus_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,

@@ -8,7 +8,11 @@
 #include <stdint.h>
 #include "crypto/ge25519.h"
 
-/* Bytes of scratch needed for msm_vartime with n terms (any alignment: 16 bytes of slack are included): the
+/* The entry points msm_scratch_size, msm_vartime, msm_vartime_with_base and msm_vartime_alloc choose the
+ * verification backend (batch/msm_dispatch.c, above crypto/ed25519_backend.c); everything else here is the
+ * portable code (batch/msm.c), which the backend tables call and which calls no backend.
+ *
+ * Bytes of scratch needed for msm_vartime with n terms (any alignment: 16 bytes of slack are included): the
  * most of the portable algorithms and the selected vector backend (tss_ed25519_ops_get(TSS_BACKEND_AUTO)),
  * so that msm_vartime takes the vector path. A smaller scratch that fits the portable code still works. */
 size_t msm_scratch_size(size_t n);
@@ -30,6 +34,11 @@ int msm_combine_start(int8_t naf_b[256], const sc25519 *b, unsigned nw_full, uns
  * (b may be NULL) with the base table's width-8 wNAF digits, by one Horner pass over bit positions. */
 void msm_combine_windows_vartime(ge25519_p3 *r, const ge25519_p3 *wsum, unsigned nw_full, unsigned c,
                                  const sc25519 *b);
+
+/* The portable code alone: msm_vartime_with_base without a vector backend, and its scratch size. */
+int msm_portable_vartime(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
+                         size_t n, void *scratch, size_t scratch_len);
+size_t msm_portable_scratch_size(size_t n);
 
 /* The individual algorithms, exposed for tests and benchmarks. */
 int msm_straus_vartime(ge25519_p3 *r, const sc25519 *scalars, const ge25519_p3 *points, size_t n,

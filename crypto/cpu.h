@@ -23,6 +23,14 @@ typedef enum {
 
 /* Bit set of TSS_CPU_* available on this CPU and OS. */
 unsigned tss_cpu_features(void);
+/* The names of the bits of f, space-separated ("avx2 avx512ifma"), or "none" (for logs and the status API);
+ * truncated to cap - 1 bytes. Returns buf. */
+const char *tss_cpu_features_str(unsigned f, char *buf, unsigned long cap);
+/* The name of one TSS_CPU_* bit, NULL for any other value. */
+const char *tss_cpu_feature_name(unsigned bit);
+/* The processor's brand string (CPUID 0x80000002..4), e.g. "AMD EPYC 7B12 64-Core Processor", trimmed;
+ * "unknown" where there is none. Returns buf. */
+const char *tss_cpu_brand(char *buf, unsigned long cap);
 /* 1 if b can run here (REF always; AUTO always). */
 int tss_backend_supported(tss_backend b);
 /* The best supported backend, ignoring the environment. */

@@ -3,6 +3,7 @@
 #include "crypto/ed25519_backend.h"
 
 #include "crypto/isa_config.h"
+#include "crypto/simd/lanes_layout.h"
 #include "batch/ge25519_decode_x2.h"
 #include "batch/msm.h"
 #include "crypto/ed25519_internal.h"
@@ -67,8 +68,7 @@ void tss_ed25519_challenge_n_ref(sc25519 *const k[], const uint8_t *const R[], c
 }
 
 const tss_ed25519_ops tss_ed25519_ops_ref = {
-    TSS_BACKEND_REF, ref_decode_zip215, ref_decode_zip215_neg, msm_vartime_split, msm_split_scratch_size,
-    ge25519_double_scalarmult_base_vartime, ref_fe_mul_n, ref_fe_sq_n, ref_fe_add_n, ref_fe_sub_n,
+    ref_decode_zip215, ref_decode_zip215_neg, msm_vartime_split, ge25519_double_scalarmult_base_vartime, ref_fe_mul_n, ref_fe_sq_n, ref_fe_add_n, ref_fe_sub_n,
     ref_ge_add_n, ref_ge_dbl_n, tss_ed25519_challenge_n_ref,
 };
 
@@ -86,21 +86,27 @@ const tss_ed25519_ops *tss_ed25519_ops_get(tss_backend b)
     }
 }
 
+/* Portable, as every fact about a backend asked before dispatch (the rule in ed25519_backend.h). */
+size_t tss_ed25519_msm_scratch_size(tss_backend b, size_t n)
+{
+    switch (tss_backend_resolve(b)) {
+    case TSS_BACKEND_AVX2: return tss_lanes_msm_scratch_size(n, TSS_AVX2_PIPPENGER_THRESHOLD);
+    case TSS_BACKEND_AVX512Y:
+    case TSS_BACKEND_AVX512Z: return tss_lanes_msm_scratch_size(n, TSS_IFMA_PIPPENGER_THRESHOLD);
+    default: return msm_split_scratch_size(n);
+    }
+}
+
 size_t tss_ed25519_msm_scratch_size_any(size_t n)
 {
-    const tss_ed25519_ops *all[] = {
-        &tss_ed25519_ops_ref,
-#ifdef TSS_HAVE_AVX2
-        &tss_ed25519_ops_avx2,
-#endif
-#ifdef TSS_HAVE_AVX512IFMA
-        &tss_ed25519_ops_ifma4, &tss_ed25519_ops_ifma8,
-#endif
+    const size_t sizes[] = {
+        msm_split_scratch_size(n),
+        tss_lanes_msm_scratch_size(n, TSS_AVX2_PIPPENGER_THRESHOLD),
+        tss_lanes_msm_scratch_size(n, TSS_IFMA_PIPPENGER_THRESHOLD),
     };
     size_t most = 0;
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        const size_t s = all[i]->msm_scratch_size(n);
-        if (s > most) most = s;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (sizes[i] > most) most = sizes[i];
     }
     return most;
 }

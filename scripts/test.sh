@@ -34,6 +34,18 @@ run_suite() {  # name builddir meson-args...
 
 TEST_ARGS=()
 run_suite "release -Werror" build-test --werror -Dbuildtype=release -Dbenchmarks=true
+# The verification and node tests again under qemu-user CPU models without AVX-512 and without AVX2.
+if [ -f build-test/build.ninja ] && [ -x build-test/src/programs/tssd ]; then
+  emu_log=build-test.emulated.log
+  bash scripts/test-emulated.sh build-test 2>&1 | tee "$emu_log"
+  emu=$(grep -E '^emulated: [0-9]+ passed, [0-9]+ failed' "$emu_log" | tail -n1)
+  if [ -n "$emu" ]; then
+    pass=$((pass + $(sed -E 's/^emulated: ([0-9]+) passed.*/\1/' <<<"$emu")))
+    fail=$((fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$emu")))
+  else
+    fail=$((fail+1))
+  fi
+fi
 # The sanitizer build skips the slow tests (the release build runs them).
 run_suite "asan+ubsan" build-asan --werror -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
   -Db_lundef=false -Dbenchmarks=false -Dslow_tests=false

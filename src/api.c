@@ -1,5 +1,6 @@
 #include "src/api.h"
 
+#include "crypto/cpu.h"
 #include "dataplane/socket_io.h"
 
 #include <arpa/inet.h>
@@ -726,6 +727,34 @@ static enum MHD_Result handle_key(tss_api_server *srv, struct MHD_Connection *co
     return send_json(srv, conn, 200, body);
 }
 
+/* {"status":"ok","backend":"avx2","backend_choice":"auto","cpu_features":["avx2"],"cpu":"..."} */
+static enum MHD_Result handle_status(tss_api_server *srv, struct MHD_Connection *conn)
+{
+    json_t *body = json_pack("{s:s}", "status", "ok");
+    if (body != NULL && srv->backend.get_status != NULL) {
+        tss_api_node_status st;
+        memset(&st, 0, sizeof st);
+        int rc = srv->backend.get_status(srv->backend.ctx, &st);
+        if (rc != TSS_OK) {
+            json_decref(body);
+            api_error e = {0};
+            backend_error(&e, rc, "", "status");
+            return send_error(srv, conn, &e);
+        }
+        json_t *feats = json_array();
+        for (unsigned bit = 1; bit != 0; bit <<= 1) {
+            const char *nm = (st.cpu_features & bit) ? tss_cpu_feature_name(bit) : NULL;
+            if (nm != NULL) json_array_append_new(feats, json_string(nm));
+        }
+        char brand[64];
+        json_object_set_new(body, "backend", json_string(tss_backend_name((tss_backend)st.backend)));
+        json_object_set_new(body, "backend_choice", json_string(st.backend_auto ? "auto" : "configured"));
+        json_object_set_new(body, "cpu_features", feats);
+        json_object_set_new(body, "cpu", json_string(tss_cpu_brand(brand, sizeof brand)));
+    }
+    return send_json(srv, conn, 200, body);
+}
+
 static enum MHD_Result handle_metrics(tss_api_server *srv, struct MHD_Connection *conn)
 {
     api_error e = {0};
@@ -811,6 +840,8 @@ static enum MHD_Result route(tss_api_server *srv, struct MHD_Connection *conn, c
         if (strcmp(url, starts[i].path) == 0)
             return post ? handle_start(srv, conn, c, starts[i].kind) : method_not_allowed(srv, conn, "POST");
     }
+    if (strcmp(url, "/v1/status") == 0)
+        return get ? handle_status(srv, conn) : method_not_allowed(srv, conn, "GET");
     if (strcmp(url, "/metrics") == 0)
         return get ? handle_metrics(srv, conn) : method_not_allowed(srv, conn, "GET");
     if (strcmp(url, "/v1/keys") == 0)

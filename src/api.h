@@ -152,6 +152,13 @@ typedef struct tss_api_key_info {
     uint16_t own_index;            /* this node's index among the holders, 0 if it holds no share */
 } tss_api_key_info;
 
+/* What GET /v1/status reports about the node (filled by get_status). */
+typedef struct tss_api_node_status {
+    int backend;                   /* tss_backend in use for Ed25519 verification (crypto/cpu.h), resolved */
+    int backend_auto;              /* 1 if the configuration left the choice to the node ([engine] backend = auto) */
+    unsigned cpu_features;         /* TSS_CPU_* bits found by CPUID + XGETBV */
+} tss_api_node_status;
+
 /* The node as the server sees it. Every callback returns a tss_status:
  *   TSS_OK; TSS_ERR_NOT_FOUND (unknown key/session: 404; from start_dkg: a participant outside the
  *   peer table, 400 unknown_participant); TSS_ERR_DUPLICATE (session id in use: 409);
@@ -175,6 +182,8 @@ typedef struct tss_api_backend {
     /* Prometheus text into buf (NUL-terminated), length in *len; TSS_ERR_CAPACITY makes the server retry
      * with a larger buffer. Usually a call to tss_metrics_render on the node's registry. May be NULL. */
     int (*render_metrics)(void *ctx, char *buf, size_t cap, size_t *len);
+    /* For GET /v1/status; `out` is zeroed by the server. May be NULL (the status then has no backend). */
+    int (*get_status)(void *ctx, tss_api_node_status *out);
 } tss_api_backend;
 
 typedef struct tss_api_config {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto/cpu.h"
 #include "dataplane/socket_io.h"
 #include "src/peers.h"
 #include "src/store.h"
@@ -1133,6 +1134,15 @@ static int be_render_metrics(void *ctx, char *buf, size_t cap, size_t *len)
     return tss_metrics_render(&n->metrics, buf, cap, len);
 }
 
+static int be_get_status(void *ctx, tss_api_node_status *out)
+{
+    node *n = ctx;
+    out->backend = (int)tss_backend_resolve(n->cfg.engine.backend);
+    out->backend_auto = n->cfg.engine.backend == TSS_BACKEND_AUTO;
+    out->cpu_features = tss_cpu_features();
+    return TSS_OK;
+}
+
 /* ---- metrics ---- */
 
 typedef struct reg_ctx {
@@ -1527,7 +1537,8 @@ int node_create(node **out, const tss_config *cfg, const node_options *opt, char
                                    .get_session = be_get_session,
                                    .list_keys = be_list_keys,
                                    .get_key = be_get_key,
-                                   .render_metrics = be_render_metrics};
+                                   .render_metrics = be_render_metrics,
+                                   .get_status = be_get_status};
     node_log(n, "node %u: %zu peers, %u engine(s), %u session slots each, %zu key(s) loaded", cfg->node.index,
              n->peers.n, n->n_engines, cfg->engine.arena_sessions, n->n_keys);
     *out = n;

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "crypto/cpu.h"
 #include "src/store.h"
 #include "tss/common.h"
 #include "tss/frost.h"
@@ -269,7 +270,7 @@ static void test_healthz_and_auth(void **state)
     double before4 = metric_now(c, 1, "tss_api_responses_total");
     const char *paths[][2] = {{"GET", "/v1/keys"}, {"GET", "/metrics"}, {"POST", "/v1/dkg"}, {"POST", "/v1/sign"},
                               {"POST", "/v1/reshare"}, {"POST", "/v1/refresh"}, {"GET", "/v1/sessions/00000000000a0001"},
-                              {"GET", "/v1/keys/00000000000a0001"}, {"GET", "/nowhere"}};
+                              {"GET", "/v1/keys/00000000000a0001"}, {"GET", "/v1/status"}, {"GET", "/nowhere"}};
     int n401 = 0;
     for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
         const char *bearers[] = {NULL, "wrong", c->p.token[2]}; /* none, wrong, another node's */
@@ -293,6 +294,43 @@ static void test_healthz_and_auth(void **state)
     expect_error(c, 1, "GET", "/v1/nowhere", NULL, 404, "not_found");
     expect_error(c, 1, "GET", "/v1/dkg", NULL, 405, "method_not_allowed");
     expect_error(c, 1, "DELETE", "/v1/keys", NULL, 405, "method_not_allowed");
+}
+
+/* GET /v1/status names the verification backend the node runs and the CPU features it found (what this
+ * process, same CPU and environment, resolves), and tssd logged the same at start-up. */
+static void test_status(void **state)
+{
+    ctx *c = *state;
+    json_t *j = NULL;
+    assert_int_equal(req(c, 1, "GET", "/v1/status", NULL, &j), 200);
+    assert_string_equal(str(j, "status"), "ok");
+    const char *be = tss_backend_name(tss_backend_resolve(TSS_BACKEND_AUTO));
+    assert_string_equal(str(j, "backend"), be);
+    assert_string_equal(str(j, "backend_choice"), "auto");
+    json_t *f = json_object_get(j, "cpu_features");
+    assert_true(json_is_array(f));
+    unsigned got = 0;
+    for (size_t i = 0; i < json_array_size(f); i++) {
+        const char *nm = json_string_value(json_array_get(f, i));
+        assert_non_null(nm);
+        if (strcmp(nm, "avx2") == 0) got |= TSS_CPU_AVX2;
+        else if (strcmp(nm, "avx512ifma") == 0) got |= TSS_CPU_AVX512IFMA;
+        else fail_msg("unknown cpu feature %s", nm);
+    }
+    assert_int_equal(got, tss_cpu_features());
+    assert_true(strlen(str(j, "cpu")) > 0);
+    json_decref(j);
+    expect_error(c, 1, "POST", "/v1/status", "{}", 405, "method_not_allowed");
+
+    char path[300], line[512], want[64];
+    snprintf(path, sizeof path, "%s/node1.log", c->p.dir);
+    snprintf(want, sizeof want, "verification backend: %s (auto)", be);
+    FILE *lf = fopen(path, "r");
+    assert_non_null(lf);
+    int seen = 0;
+    while (fgets(line, sizeof line, lf) != NULL) seen |= strstr(line, want) != NULL && strstr(line, "cpu: ") != NULL;
+    fclose(lf);
+    if (!seen) fail_msg("%s: no start-up line with '%s'", path, want);
 }
 
 static void test_dkg_errors(void **state)
@@ -671,6 +709,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_healthz_and_auth),
+        cmocka_unit_test(test_status),
         cmocka_unit_test(test_dkg_errors),
         cmocka_unit_test(test_dkg_ok_and_duplicate),
         cmocka_unit_test(test_keys_errors),

@@ -11,6 +11,7 @@
 
 #include "batch/msm.h"
 #include "crypto/ed25519_backend.h"
+#include "crypto/simd/lanes_layout.h"
 
 #define ALL_LANES ((1u << LANES) - 1)
 
@@ -377,26 +378,16 @@ static void gl_decode_zip215_neg(ge25519_p3 *const out[], const uint8_t *const e
 
 /* ---- Straus with LANES accumulators ---- */
 
-#define GL_STRAUS_W 5
-#define GL_STRAUS_TABLE 8
+#define GL_STRAUS_W TSS_LANES_STRAUS_W
+#define GL_STRAUS_TABLE TSS_LANES_STRAUS_TABLE
 #define GL_BASE_W 8
-#define GL_EVENTS_MAX (256 / GL_STRAUS_W + 2)
+#define GL_EVENTS_MAX TSS_LANES_EVENTS_MAX
 
-typedef struct {
-    uint32_t entry; /* index into the cached tables (terms' then the base's) */
-    uint32_t neg;
-} gl_event;
+typedef tss_lanes_event gl_event;
 
-static size_t gl_round_up(size_t x)
-{
-    return (x + 63) & ~(size_t)63;
-}
-
-static size_t gl_straus_scratch_size(size_t n)
-{
-    return 64 + gl_round_up((n * GL_STRAUS_TABLE + 64) * sizeof(ge25519_cached)) +
-           gl_round_up((n + 1) * GL_EVENTS_MAX * sizeof(gl_event)) * 2 + gl_round_up(n * 256);
-}
+/* the scratch layout is portable code (crypto/simd/lanes_layout.c): sizes are asked before dispatch */
+#define gl_round_up tss_lanes_round_up
+#define gl_straus_scratch_size tss_lanes_straus_scratch_size
 
 static uint8_t *gl_align(void *p)
 {
@@ -588,45 +579,13 @@ static int gl_straus(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, co
 #define LANES_COMBINE_WINDOWS msm_combine_windows_vartime
 #endif
 
-#define GL_C_MIN 4
-#define GL_C_MAX 16
-#define GL_SCALAR_BITS 253
-#define GL_HALF_BITS 128
+#define GL_C_MIN TSS_LANES_C_MIN
+#define GL_SCALAR_BITS TSS_LANES_SCALAR_BITS
+#define GL_HALF_BITS TSS_LANES_HALF_BITS
 #define GL_WINDOWS_MAX (GL_SCALAR_BITS / GL_C_MIN + 1)
 #define GL_PREFETCH_AHEAD 2 /* bucket-addition rounds */
-
-static uint64_t gl_pipp_cost(size_t n_full, size_t n_half, unsigned c)
-{
-    return (uint64_t)(GL_SCALAR_BITS / c + 1) * ((uint64_t)n_full + ((uint64_t)1 << c)) +
-           (uint64_t)(GL_HALF_BITS / c + 1) * n_half;
-}
-
-static unsigned gl_pipp_width(size_t n_full, size_t n_half)
-{
-    unsigned c = GL_C_MIN;
-    while (c < GL_C_MAX && gl_pipp_cost(n_full, n_half, c + 1) <= gl_pipp_cost(n_full, n_half, c)) c++;
-    return c;
-}
-
-static size_t gl_pipp_scratch_for(size_t n, unsigned c)
-{
-    const size_t nw = GL_SCALAR_BITS / c + 1, nb = (size_t)1 << (c - 1);
-    return 64 + gl_round_up(n * sizeof(ge25519_cached)) + gl_round_up(nw * nb * sizeof(ge25519_p3)) +
-           gl_round_up(nw * nb) + 2 * gl_round_up(n * nw * sizeof(uint64_t)) + gl_round_up(n) +
-           gl_round_up((nw * nb + 1) * sizeof(uint32_t));
-}
-
-/* Any width up to the one chosen for n all-full terms may be used, so size for the largest of them. */
-static size_t gl_pipp_scratch_size(size_t n)
-{
-    const unsigned cap = gl_pipp_width(n, 0);
-    size_t most = 0;
-    for (unsigned c = GL_C_MIN; c <= cap; c++) {
-        const size_t s = gl_pipp_scratch_for(n, c);
-        if (s > most) most = s;
-    }
-    return most;
-}
+#define gl_pipp_width tss_lanes_pipp_width
+#define gl_pipp_scratch_size tss_lanes_pipp_scratch_size
 
 static int gl_pippenger(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                         const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len)
@@ -846,16 +805,6 @@ static int gl_use_straus(size_t n_full, size_t n_half)
     return n_full + (n_half + 1) / 2 < GL_PIPPENGER_THRESHOLD;
 }
 
-/* Below the threshold gl_msm_split always takes Straus (n_full + (n_half + 1) / 2 <= n), so Pippenger's
- * buckets (80 KB at the narrowest window) are not reserved: small MSMs (FROST) then fit a modest scratch. */
-static size_t gl_msm_scratch_size(size_t n)
-{
-    if (n < GL_PIPPENGER_THRESHOLD) return gl_straus_scratch_size(n);
-    const size_t ns = n < 2 * GL_PIPPENGER_THRESHOLD ? n : 2 * GL_PIPPENGER_THRESHOLD;
-    const size_t a = gl_straus_scratch_size(ns), q = gl_pipp_scratch_size(n);
-    return a > q ? a : q;
-}
-
 static int gl_msm_split(ge25519_p3 *r, const sc25519 *b, const sc25519 *scalars, const ge25519_p3 *points,
                         const uint32_t *idx, size_t n_full, size_t n_half, void *scratch, size_t scratch_len)
 {
@@ -967,6 +916,6 @@ static void gl_ge_dbl_n(ge25519_p3 *r, const ge25519_p3 *p, size_t n)
 #define LANES_CHALLENGE_N tss_ed25519_challenge_n_ref
 #endif
 const tss_ed25519_ops LANES_OPS = {
-    LANES_BACKEND, gl_decode_zip215, gl_decode_zip215_neg, gl_msm_split, gl_msm_scratch_size, LANES_DOUBLE_BASE,
+    gl_decode_zip215, gl_decode_zip215_neg, gl_msm_split, LANES_DOUBLE_BASE,
     gl_fe_mul_n, gl_fe_sq_n, gl_fe_add_n, gl_fe_sub_n, gl_ge_add_n, gl_ge_dbl_n, LANES_CHALLENGE_N,
 };

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto/cpu.h"
 #include "src/api.h"
 #include "src/config.h"
 #include "src/node.h"
@@ -133,6 +134,13 @@ int main(int argc, char **argv)
         free(cfg);
         return 1;
     }
+
+    /* before anything runs vector code: if start-up dies of a signal, the log already names the CPU */
+    char brand[64], feats[64];
+    const tss_backend be = tss_backend_resolve(cfg->engine.backend);
+    logf_(&log, "cpu: %s; features: %s; verification backend: %s (%s)", tss_cpu_brand(brand, sizeof brand),
+          tss_cpu_features_str(tss_cpu_features(), feats, sizeof feats), tss_backend_name(be),
+          cfg->engine.backend == TSS_BACKEND_AUTO ? "auto" : "configured");
 
     node_options opt = {.log = log_line, .log_ctx = &log};
     node *n = NULL;

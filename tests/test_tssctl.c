@@ -218,8 +218,8 @@ static void test_dkg_keys_sign(void **state)
     free(out);
     free(err);
     const char *bad_t[] = {"dkg", "--threshold", "4", NULL};
-    assert_int_equal(run(c, true, c->token_file, bad_t, &out, &err), 1);
-    assert_non_null(strstr(err, "threshold_out_of_range"));
+    assert_int_equal(run(c, true, c->token_file, bad_t, &out, &err), 2);
+    assert_non_null(strstr(err, "--threshold 4 exceeds the 3 participants"));
     free(out);
     free(err);
     const char *dup[] = {"dkg", "--threshold", "2", "--session", "00000000000000aa", NULL};

@@ -104,7 +104,7 @@ static int teardown(void **state)
     fixture *fx = *state;
     char cmd[2048];
     /* Stop anything a failed test left running, then remove the tree. */
-    snprintf(cmd, sizeof cmd, "'%s' cluster down --dir '%s' --stop-timeout 2 >/dev/null 2>&1; rm -rf '%s'",
+    snprintf(cmd, sizeof cmd, "'%s' cluster down --cluster '%s' --stop-timeout 2 >/dev/null 2>&1; rm -rf '%s'",
              fx->tssctl, fx->cluster, fx->dir);
     assert_int_equal(system(cmd), 0);
     free(fx);
@@ -189,7 +189,7 @@ static void test_init_writes_loadable_configs(void **state)
 {
     fixture *fx = *state;
     char *out, *err;
-    const char *init[] = {"cluster", "init",      "--dir", fx->cluster, "--nodes", "5", "--engines", "2",
+    const char *init[] = {"cluster", "init",      "--cluster", fx->cluster, "--nodes", "5", "--engines", "2",
                           "--round-ms", "1000", "--session-ms", "4000", NULL};
     run_expect(fx, init, 0, &out, &err);
     assert_non_null(strstr(out, "5 nodes"));
@@ -271,11 +271,11 @@ static void test_init_writes_loadable_configs(void **state)
     assert_memory_equal(before, after, 32);
 
     /* Usage errors. */
-    const char *no_nodes[] = {"cluster", "init", "--dir", fx->dir, NULL};
+    const char *no_nodes[] = {"cluster", "init", "--cluster", fx->dir, NULL};
     run_expect(fx, no_nodes, 2, &out, &err);
     free(out);
     free(err);
-    const char *bad_nodes[] = {"cluster", "init", "--dir", fx->dir, "--nodes", "0", NULL};
+    const char *bad_nodes[] = {"cluster", "init", "--cluster", fx->dir, "--nodes", "0", NULL};
     run_expect(fx, bad_nodes, 2, &out, &err);
     free(out);
     free(err);
@@ -283,11 +283,11 @@ static void test_init_writes_loadable_configs(void **state)
     run_expect(fx, no_dir, 2, &out, &err);
     free(out);
     free(err);
-    const char *kill_nothing[] = {"cluster", "kill", "--dir", fx->cluster, NULL};
+    const char *kill_nothing[] = {"cluster", "kill", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill_nothing, 2, &out, &err);
     free(out);
     free(err);
-    const char *kill_unknown[] = {"cluster", "kill", "9", "--dir", fx->cluster, NULL};
+    const char *kill_unknown[] = {"cluster", "kill", "9", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill_unknown, 2, &out, &err);
     assert_non_null(strstr(err, "no node 9"));
     free(out);
@@ -307,7 +307,7 @@ static void test_base_port_in_use_is_refused(void **state)
     char port[16];
     snprintf(port, sizeof port, "%u", ntohs(a.sin_port));
     char *out, *err;
-    const char *init[] = {"cluster", "init", "--dir", fx->cluster, "--nodes", "2", "--base-port", port, NULL};
+    const char *init[] = {"cluster", "init", "--cluster", fx->cluster, "--nodes", "2", "--base-port", port, NULL};
     run_expect(fx, init, 1, &out, &err);
     assert_non_null(strstr(err, "already in use"));
     assert_non_null(strstr(err, port));
@@ -323,7 +323,7 @@ static void test_lifecycle(void **state)
 {
     fixture *fx = *state;
     char *out, *err;
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "3", "--tssd", fx->self, "--wait", "20", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", fx->self, "--wait", "20", NULL};
     run_expect(fx, up, 0, &out, &err);
     assert_non_null(strstr(out, "3 nodes healthy"));
     free(out);
@@ -361,7 +361,7 @@ static void test_lifecycle(void **state)
     free(err);
 
     /* kill 2: gone (SIGKILL), pid file removed; status says so. */
-    const char *kill2[] = {"cluster", "kill", "2", "--dir", fx->cluster, NULL};
+    const char *kill2[] = {"cluster", "kill", "2", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill2, 0, &out, &err);
     assert_non_null(strstr(out, "SIGKILL"));
     free(out);
@@ -379,14 +379,14 @@ static void test_lifecycle(void **state)
     assert_non_null(strstr(err, "2 of 3 holders of key 00000000000000c1 reachable; signing with nodes 1,3"));
     free(out);
     free(err);
-    const char *cstatus[] = {"cluster", "status", "--dir", fx->cluster, NULL};
+    const char *cstatus[] = {"cluster", "status", "--cluster", fx->cluster, NULL};
     run_expect(fx, cstatus, 1, &out, &err);
     assert_non_null(strstr(out, "stopped"));
     free(out);
     free(err);
 
     /* start 2: back, with a new pid, the others untouched. */
-    const char *start2[] = {"cluster", "start", "2", "--dir", fx->cluster, "--tssd", fx->self, NULL};
+    const char *start2[] = {"cluster", "start", "2", "--cluster", fx->cluster, "--tssd", fx->self, NULL};
     run_expect(fx, start2, 0, &out, &err);
     assert_non_null(strstr(out, "1 node healthy"));
     free(out);
@@ -398,7 +398,7 @@ static void test_lifecycle(void **state)
     free(err);
 
     /* down: SIGTERM, every process gone and every pid file removed; the logs show the clean stops. */
-    const char *down[] = {"cluster", "down", "--dir", fx->cluster, NULL};
+    const char *down[] = {"cluster", "down", "--cluster", fx->cluster, NULL};
     run_expect(fx, down, 0, &out, &err);
     assert_non_null(strstr(out, "SIGTERM"));
     free(out);
@@ -431,7 +431,7 @@ static void test_up_names_a_node_that_fails(void **state)
     snprintf(script, sizeof script, "%s/bad-tssd", fx->dir);
     write_script(script, "case \"$2\" in *node2.ini) echo \"tssd: $2:7: listen: address already in use\" >&2; "
                          "exit 3;; esac\nwhile :; do sleep 1; done");
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10", NULL};
     run_expect(fx, up, 1, &out, &err);
     assert_non_null(strstr(err, "node 2 exited with status 3"));
     assert_non_null(strstr(err, "address already in use")); /* the tail of its log */
@@ -448,7 +448,7 @@ static void test_up_names_a_node_that_never_answers(void **state)
     char script[256], *out, *err;
     snprintf(script, sizeof script, "%s/mute-tssd", fx->dir);
     write_script(script, "echo \"mute tssd $2\"\nwhile :; do sleep 1; done");
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "2", "--tssd", script, "--wait", "1", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "2", "--tssd", script, "--wait", "1", NULL};
     long t0 = (long)time(NULL);
     run_expect(fx, up, 1, &out, &err);
     assert_true((long)time(NULL) - t0 < 15);
@@ -460,7 +460,7 @@ static void test_up_names_a_node_that_never_answers(void **state)
     for (int k = 1; k <= 2; k++)
         assert_int_equal(read_pid(fx, k), 0);
     /* A missing daemon is a usage error naming it. */
-    const char *missing[] = {"cluster", "start", "--dir", fx->cluster, "--tssd", "/nonexistent/tssd", NULL};
+    const char *missing[] = {"cluster", "start", "--cluster", fx->cluster, "--tssd", "/nonexistent/tssd", NULL};
     run_expect(fx, missing, 2, &out, &err);
     assert_non_null(strstr(err, "/nonexistent/tssd"));
     free(out);

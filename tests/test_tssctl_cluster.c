@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,25 @@ typedef struct fixture {
 } fixture;
 
 /* ---------------------------------------------------------------- the stand-in daemon */
+
+typedef struct fake_run {
+    tss_api_server *srv;
+    mock *m;
+    sigset_t set;
+    uint32_t index;
+} fake_run;
+
+/* Serves until SIGTERM or SIGINT. */
+static void *fake_wait(void *arg)
+{
+    fake_run *r = arg;
+    int sig;
+    sigwait(&r->set, &sig);
+    tss_api_stop(r->srv);
+    mock_destroy(r->m);
+    fprintf(stderr, "fake tssd: node %u stopped by signal %d\n", r->index, sig);
+    return NULL;
+}
 
 static int fake_daemon(const char *config_path)
 {
@@ -72,11 +93,18 @@ static int fake_daemon(const char *config_path)
         return 1;
     }
     fprintf(stderr, "fake tssd: node %u serving on port %u\n", cfg.node.index, tss_api_port(&srv));
-    int sig;
-    sigwait(&set, &sig);
-    tss_api_stop(&srv);
-    mock_destroy(&m);
-    fprintf(stderr, "fake tssd: node %u stopped by signal %d\n", cfg.node.index, sig);
+    static fake_run run;
+    run = (fake_run){&srv, &m, set, cfg.node.index};
+    const char *leader_exit = getenv("TSS_FAKE_LEADER_EXIT");
+    if (leader_exit != NULL && strcmp(leader_exit, "1") == 0) {
+        /* The main thread leaves while another one keeps serving: /proc/PID/cmdline then reads empty and the
+         * process looks like a zombie, yet it still holds its ports (as tssd does for a moment after SIGKILL). */
+        pthread_t t;
+        if (pthread_create(&t, NULL, fake_wait, &run) != 0)
+            return 1;
+        pthread_exit(NULL);
+    }
+    fake_wait(&run);
     return 0;
 }
 
@@ -95,6 +123,8 @@ static int setup(void **state)
     snprintf(fx->dir, sizeof fx->dir, "/tmp/tssctl-cluster-XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     snprintf(fx->cluster, sizeof fx->cluster, "%s/c", fx->dir);
+    unsetenv("TSS_FAKE_LEADER_EXIT"); /* set by some tests; a failed one leaves it */
+    unsetenv("TSS_CLUSTER");
     *state = fx;
     return 0;
 }
@@ -467,6 +497,131 @@ static void test_up_names_a_node_that_never_answers(void **state)
     free(err);
 }
 
+/* Threads of pid that have not exited. */
+static int live_threads(long pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char stat_path[320], buf[256];
+        snprintf(stat_path, sizeof stat_path, "/proc/%ld/task/%s/stat", pid, e->d_name);
+        FILE *f = fopen(stat_path, "r");
+        if (f == NULL)
+            continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        const char *p = strrchr(buf, ')');
+        n += p != NULL && p[2] != 'Z' && p[2] != 'X';
+    }
+    closedir(d);
+    return n;
+}
+
+/* kill K waits until every thread of the node is gone, so start K finds its ports free: a node whose main
+ * thread has already exited (empty /proc/PID/cmdline) while others still hold the sockets is not "dead". */
+static void test_kill_then_start_waits_for_the_process(void **state)
+{
+    fixture *fx = *state;
+    char *out, *err;
+    setenv("TSS_FAKE_LEADER_EXIT", "1", 1);
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "2", "--tssd", fx->self, NULL};
+    run_expect(fx, up, 0, &out, &err);
+    free(out);
+    free(err);
+    long pid = read_pid(fx, 2);
+    assert_true(pid > 0 && live_threads(pid) > 0);
+    const char *cstatus[] = {"cluster", "status", "--cluster", fx->cluster, NULL};
+    run_expect(fx, cstatus, 0, &out, &err); /* running, though its main thread is gone */
+    free(out);
+    free(err);
+    for (int round = 0; round < 3; round++) {
+        const char *kill2[] = {"cluster", "kill", "2", "--cluster", fx->cluster, NULL};
+        run_expect(fx, kill2, 0, &out, &err);
+        assert_non_null(strstr(out, "node 2: stopped"));
+        free(out);
+        free(err);
+        assert_int_equal(live_threads(pid), 0);
+        const char *start2[] = {"cluster", "start", "2", "--cluster", fx->cluster, "--tssd", fx->self, NULL};
+        run_expect(fx, start2, 0, &out, &err);
+        assert_non_null(strstr(out, "1 node healthy"));
+        free(out);
+        free(err);
+        pid = read_pid(fx, 2);
+        assert_true(pid > 0 && live_threads(pid) > 0);
+    }
+    const char *down[] = {"cluster", "down", "--cluster", fx->cluster, NULL};
+    run_expect(fx, down, 0, &out, &err);
+    free(out);
+    free(err);
+    assert_int_equal(live_threads(pid), 0);
+    unsetenv("TSS_FAKE_LEADER_EXIT");
+}
+
+/* A node killed by a signal at start-up: the signal is named and the end of its log shown. */
+static void test_up_names_the_signal_of_a_node_that_dies(void **state)
+{
+    fixture *fx = *state;
+    char script[256], *out, *err;
+    snprintf(script, sizeof script, "%s/sigill-tssd", fx->dir);
+    write_script(script, "ulimit -c 0\ncase \"$2\" in *node2.ini) echo \"tssd: backend ifma chosen\" >&2; "
+                         "kill -s ILL $$;; esac\nwhile :; do sleep 1; done");
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10",
+                        NULL};
+    run_expect(fx, up, 1, &out, &err);
+    assert_non_null(strstr(err, "node 2 was killed by SIGILL (Illegal instruction) during start-up"));
+    assert_non_null(strstr(err, "last lines of"));
+    assert_non_null(strstr(err, "| tssd: backend ifma chosen"));
+    free(out);
+    free(err);
+    for (int k = 1; k <= 3; k++)
+        assert_int_equal(read_pid(fx, k), 0);
+    write_script(script, "ulimit -c 0\ncase \"$2\" in *node3.ini) kill -s SEGV $$;; esac\nwhile :; do sleep 1; done");
+    run_expect(fx, up, 1, &out, &err);
+    assert_non_null(strstr(err, "node 3 was killed by SIGSEGV"));
+    free(out);
+    free(err);
+}
+
+/* Without --cluster, both the cluster commands and the node commands use the default directory ($TSS_CLUSTER
+ * here); with none there, the error names the flags. */
+static void test_default_cluster_directory(void **state)
+{
+    fixture *fx = *state;
+    char dir[256], *out, *err;
+    snprintf(dir, sizeof dir, "%s/default/cluster", fx->dir);
+    setenv("TSS_CLUSTER", dir, 1);
+    const char *status[] = {"status", NULL};
+    run_expect(fx, status, 2, &out, &err);
+    assert_non_null(strstr(err, "no nodes given, and the default cluster directory"));
+    assert_non_null(strstr(err, "--cluster DIR"));
+    assert_null(strchr(strchr(err, '\n') + 1, '\n')); /* one line */
+    free(out);
+    free(err);
+    const char *up[] = {"cluster", "up", "--nodes", "2", "--tssd", fx->self, NULL};
+    run_expect(fx, up, 0, &out, &err);
+    assert_non_null(strstr(out, dir));
+    assert_non_null(strstr(out, "next: tssctl dkg --threshold 2\n"));
+    free(out);
+    free(err);
+    run_expect(fx, status, 0, &out, &err);
+    assert_non_null(strstr(out, "node 2"));
+    free(out);
+    free(err);
+    const char *down[] = {"cluster", "down", NULL};
+    run_expect(fx, down, 0, &out, &err);
+    assert_non_null(strstr(out, "node 1: stopped"));
+    free(out);
+    free(err);
+    unsetenv("TSS_CLUSTER");
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--config") == 0)
@@ -477,6 +632,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_up_names_a_node_that_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_up_names_a_node_that_never_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_then_start_waits_for_the_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_up_names_the_signal_of_a_node_that_dies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_cluster_directory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,8 @@ run_suite() {  # name builddir meson-args...
 }
 
 TEST_ARGS=()
-run_suite "release -Werror" build-test --werror -Dbuildtype=release -Dbenchmarks=true
+# --prefix=/usr: tests/test_package.sh builds the Debian package from this build.
+run_suite "release -Werror" build-test --werror -Dbuildtype=release -Dbenchmarks=true --prefix=/usr
 # The sanitizer build skips the slow tests (the release build runs them).
 run_suite "asan+ubsan" build-asan --werror -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
   -Db_lundef=false -Dbenchmarks=false -Dslow_tests=false

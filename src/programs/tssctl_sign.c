@@ -121,8 +121,8 @@ static bool run_sessions(const options *o, const sign_plan *p, tracked *ts, cons
     if (!o->sequential)
         return ok && tssctl_poll_sessions(o, what, "messages", ts, o->n_messages, p->targets, p->n_targets, started);
     if (!o->quiet)
-        fprintf(stderr, "%s one at a time: %s after %.1f s\n", what, ok ? "done" : "stopped at a failure",
-                tssctl_now_s() - started);
+        fprintf(stderr, "%s one at a time: %s after %.1f ms\n", what, ok ? "done" : "stopped at a failure",
+                (tssctl_now_s() - started) * 1000.0);
     return ok;
 }
 

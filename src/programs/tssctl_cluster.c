@@ -130,16 +130,22 @@ static int write_pidfile(const cluster_node *nd, pid_t pid)
     return 0;
 }
 
+/* Reads up to cap-1 bytes of a (/proc) file, NUL-terminated; the length read (0 if unreadable). */
+static size_t read_small(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f != NULL ? fread(buf, 1, cap - 1, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    buf[n] = '\0';
+    return n;
+}
+
 /* True if the NUL-separated command line in file `path` has the argument `arg`. */
 static bool cmdline_has(const char *path, const char *arg)
 {
     char buf[4096];
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return false;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    size_t n = read_small(path, buf, sizeof buf);
     for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
         if (strcmp(buf + i, arg) == 0)
             return true;
@@ -151,12 +157,7 @@ static bool thread_live(pid_t pid, const char *tid)
 {
     char path[320], buf[512];
     snprintf(path, sizeof path, "/proc/%ld/task/%s/stat", (long)pid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return false;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    read_small(path, buf, sizeof buf);
     const char *p = strrchr(buf, ')');
     return p != NULL && p[1] == ' ' && p[2] != '\0' && p[2] != 'Z' && p[2] != 'X';
 }

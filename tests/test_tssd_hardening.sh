@@ -33,7 +33,7 @@ if grep -q "memory: locked (mlockall" "$C/node1.log"; then
   lck=$(awk '/^VmLck:/ {print $2}' "/proc/$pid/status")
   [ "${lck:-0}" -gt 0 ] && ok || fail "tssd says its memory is locked, VmLck is ${lck:-?} kB"
 elif grep -q "memory: NOT locked: mlockall" "$C/node1.log"; then
-  echo "note: this user may not lock $(grep -i 'locked memory' "/proc/$pid/limits" | awk '{print $4}') bytes: locking checked below only as root"
+  echo "note: not locked here: $(grep -o 'mlockall: [^(]*' "$C/node1.log" | head -n 1)"
   ok
 else
   fail "tssd logs nothing about memory locking"
@@ -53,7 +53,7 @@ EOF
 chmod +x "$W/small-memlock"
 MEMORY_LOCK= "$TSSCTL" cluster start --cluster "$C" --tssd "$W/small-memlock" >/dev/null ||
   fail "tssd does not start when it may not lock its memory (--memory-lock=try)"
-grep -q "memory: NOT locked: mlockall: Cannot allocate memory (RLIMIT_MEMLOCK 1.0 MiB" "$C/node1.log" && ok ||
+grep -Eq "memory: NOT locked: mlockall: (Cannot allocate memory|succeeded but nothing is locked .*) \(RLIMIT_MEMLOCK 1.0 MiB" "$C/node1.log" && ok ||
   fail "no log line saying why the memory is not locked"
 "$TSSCTL" --cluster "$C" --quiet status >/dev/null && ok || fail "the node does not answer"
 "$TSSCTL" cluster down --cluster "$C" >/dev/null

@@ -39,14 +39,15 @@ int tssd_disable_core_dumps(char *err, size_t cap)
     return 0;
 }
 
-/* The process's mapped size in bytes (VmSize), 0 if unknown. */
-static unsigned long long mapped_bytes(void)
+/* A "Vm...: N kB" field of /proc/self/status in bytes (VmSize: mapped, VmLck: locked), 0 if unknown. */
+static unsigned long long status_bytes(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
+    char line[256], fmt[32];
     unsigned long long kb = 0;
+    snprintf(fmt, sizeof fmt, "%s: %%llu kB", field);
     while (f != NULL && fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
+        if (sscanf(line, fmt, &kb) == 1)
             break;
     if (f != NULL)
         fclose(f);
@@ -69,8 +70,13 @@ int tssd_lock_memory(tssd_memory_lock mode, char *msg, size_t cap)
     }
     struct rlimit lim;
     getrlimit(RLIMIT_MEMLOCK, &lim);
-    unsigned long long mapped = mapped_bytes();
-    if (mlockall(MCL_CURRENT | MCL_ONFAULT) != 0) {
+    unsigned long long mapped = status_bytes("VmSize");
+    int rc = mlockall(MCL_CURRENT | MCL_ONFAULT);
+    if (rc == 0 && status_bytes("VmLck") == 0) {
+        rc = -1; /* sanitizer runtimes intercept mlockall and only pretend */
+        errno = ENOSYS;
+    }
+    if (rc != 0) {
         int e = errno;
         char l[32] = "unlimited", m[32];
         if (lim.rlim_cur != RLIM_INFINITY)
@@ -79,7 +85,7 @@ int tssd_lock_memory(tssd_memory_lock mode, char *msg, size_t cap)
         snprintf(msg, cap,
                  "memory: NOT locked: mlockall: %s (RLIMIT_MEMLOCK %s, %s mapped); secrets could reach swap: raise "
                  "the limit (LimitMEMLOCK=infinity, as the tssd@.service unit does)%s",
-                 strerror(e), l, m,
+                 e == ENOSYS ? "succeeded but nothing is locked (a sanitizer build?)" : strerror(e), l, m,
                  mode == TSSD_MEMORY_LOCK_REQUIRED ? "; refusing to start (--memory-lock=required)"
                                                    : " or accept it with --memory-lock=off");
         return mode == TSSD_MEMORY_LOCK_REQUIRED ? -1 : 0;

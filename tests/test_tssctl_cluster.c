@@ -371,6 +371,12 @@ static void test_lifecycle(void **state)
     free(err);
     assert_int_equal(read_pid(fx, 2), pids[2]);
 
+    /* The cluster flag is one spelling, before or after the command. */
+    const char *before[] = {"--cluster", fx->cluster, "cluster", "status", NULL};
+    run_expect(fx, before, 0, &out, &err);
+    assert_non_null(strstr(out, "running"));
+    free(out);
+    free(err);
     /* The node commands read what up wrote (--cluster DIR: addresses and tokens). */
     const char *status[] = {"--cluster", fx->cluster, "status", NULL};
     run_expect(fx, status, 0, &out, &err);

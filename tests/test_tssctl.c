@@ -401,7 +401,7 @@ static void test_verify(void **state)
     unlink(bad_path);
 }
 
-/* ---- a node that reports its verification backend in /healthz */
+/* ---- a node that reports its verification backend (GET /v1/status) */
 
 typedef struct stub_server {
     int fd;
@@ -416,7 +416,7 @@ static void *stub_serve(void *arg)
         int conn = accept(s->fd, NULL, NULL);
         if (conn < 0)
             return NULL;
-        char req[4096];
+        char req[4096] = "";
         size_t n = 0;
         while (n < sizeof req - 1 && strstr(req, "\r\n\r\n") == NULL) {
             ssize_t r = read(conn, req + n, sizeof req - 1 - n);
@@ -426,8 +426,11 @@ static void *stub_serve(void *arg)
             req[n] = '\0';
         }
         req[n] = '\0';
-        const char *body = strncmp(req, "GET /healthz ", 13) == 0 ? "{\"status\":\"ok\",\"backend\":\"avx2\"}"
-                                                                   : "{\"keys\":[]}";
+        const char *body = strncmp(req, "GET /healthz ", 13) == 0 ? "{\"status\":\"ok\"}"
+                           : strncmp(req, "GET /v1/status ", 15) == 0
+                               ? "{\"status\":\"ok\",\"backend\":\"avx2\",\"backend_choice\":\"auto\","
+                                 "\"cpu_features\":[\"avx2\"],\"cpu\":\"AMD EPYC 7B12\"}"
+                               : "{\"keys\":[]}";
         char resp[512];
         int len = snprintf(resp, sizeof resp,
                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -453,13 +456,14 @@ static void test_status_shows_backend(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%u", ntohs(a.sin_port));
     const char *status[] = {"--node", url, "--token-file", c->token_file, "status", NULL};
     assert_int_equal(run(c, false, NULL, status, &out, &err), 0);
-    assert_non_null(strstr(out, "up  backend avx2  0 keys"));
+    assert_non_null(strstr(out, "up  backend avx2 (auto)  0 keys"));
     free(out);
     free(err);
     const char *json[] = {"--node", url, "--token-file", c->token_file, "status", "--json", NULL};
     assert_int_equal(run(c, false, NULL, json, &out, &err), 0);
     json_t *j = json_loads(out, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "backend")), "avx2");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "cpu")), "AMD EPYC 7B12");
     json_decref(j);
     free(out);
     free(err);

@@ -4,22 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The node's verification backend and CPU from GET /v1/status (nodes that predate it answer 404: nothing shown). */
+static int status_backend(const node *n, json_t *entry, char *line, size_t cap)
+{
+    json_t *j;
+    int len = 0;
+    if (tssctl_call(n, "GET", "/v1/status", NULL, &j) == 200) {
+        const char *backend = tssctl_jstr(j, "backend"), *choice = tssctl_jstr(j, "backend_choice");
+        if (backend[0] != '\0') {
+            json_object_set_new(entry, "backend", json_string(backend));
+            len = snprintf(line, cap, "  backend %s%s%s%s", backend, choice[0] != '\0' ? " (" : "", choice,
+                           choice[0] != '\0' ? ")" : "");
+        }
+        if (json_object_get(j, "cpu") != NULL)
+            json_object_set(entry, "cpu", json_object_get(j, "cpu"));
+        if (json_object_get(j, "cpu_features") != NULL)
+            json_object_set(entry, "cpu_features", json_object_get(j, "cpu_features"));
+    }
+    json_decref(j);
+    return len;
+}
+
 /* One node's line (and JSON entry): health, verification backend, key count, a session's state. */
 static int status_one(const options *o, const node *n, json_t *entry, char *line, size_t cap)
 {
     json_t *j;
     int rc = 0, st = tssctl_call(n, "GET", "/healthz", NULL, &j);
     bool up = st == 200 && strcmp(tssctl_jstr(j, "status"), "ok") == 0;
-    const char *backend = tssctl_jstr(j, "backend"); /* the verification backend, from nodes that report it */
     int len = snprintf(line, cap, "node %-3u %-24s %s", n->index, n->url, up ? "up" : "DOWN");
     json_object_set_new(entry, "up", json_boolean(up));
-    if (up && backend[0] != '\0') {
-        json_object_set_new(entry, "backend", json_string(backend));
-        len += snprintf(line + len, cap - (size_t)len, "  backend %s", backend);
-    }
     json_decref(j);
     if (!up)
         return EXIT_OPERATION;
+    len += status_backend(n, entry, line + len, cap - (size_t)len);
     st = tssctl_call(n, "GET", "/v1/keys", NULL, &j);
     if (st == 200) {
         size_t k = json_array_size(json_object_get(j, "keys"));

@@ -4,7 +4,8 @@ set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config python3
       libsodium-dev libcmocka-dev libbenchmark-dev libjemalloc-dev libssl-dev
       liblmdb-dev libjansson-dev libmicrohttpd-dev libinih-dev
-      qemu-user)   # scripts/test-emulated.sh: the tests on CPUs without AVX-512 / AVX2
+      qemu-user        # scripts/test-emulated.sh: the tests on CPUs without AVX-512 / AVX2
+      dpkg-dev adduser openssl)   # the package test: dpkg-shlibdeps, the postinst's adduser, openssl's check
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

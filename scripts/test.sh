@@ -33,7 +33,8 @@ run_suite() {  # name builddir meson-args...
 }
 
 TEST_ARGS=()
-run_suite "release -Werror" build-test --werror -Dbuildtype=release -Dbenchmarks=true
+# --prefix=/usr: tests/test_package.sh builds the Debian package from this build.
+run_suite "release -Werror" build-test --werror -Dbuildtype=release -Dbenchmarks=true --prefix=/usr
 # The verification and node tests again under qemu-user CPU models without AVX-512 and without AVX2.
 if [ -f build-test/build.ninja ] && [ -x build-test/src/programs/tssd ]; then
   emu_log=build-test.emulated.log

@@ -113,6 +113,11 @@ static int mock_start_sign(void *ctx, const tss_api_sign_request *req, char *msg
         memcpy(s->group_public_key, k->summary.group_public_key, 32);
         s->n_signers = k->summary.threshold;
         memcpy(s->signers, k->participants, k->summary.threshold * sizeof k->participants[0]);
+        if (m->fail_sign) {
+            s->state = TSS_API_STATE_FAILED;
+            s->failure_status = TSS_ERR_TIMEOUT;
+            snprintf(s->failure_message, sizeof s->failure_message, "mock: this node's session failed");
+        }
     }
     pthread_mutex_unlock(&m->lock);
     return rc;

@@ -5,6 +5,7 @@
 #define TSS_TEST_API_MOCK_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "src/api.h"
 
@@ -28,6 +29,7 @@ typedef struct mock {
     size_t n_keys;
     size_t synthetic_keys; /* extra keys listed by list_keys (paging) */
     int force_rc;          /* returned by the next start_* when non-zero */
+    bool fail_sign;        /* sign sessions end failed (after producing the signature the others agree on) */
     /* Last decoded requests, as the backend received them. */
     tss_api_dkg_request last_dkg;
     tss_api_sign_request last_sign;

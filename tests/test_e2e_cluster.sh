@@ -18,7 +18,7 @@ T0=$SECONDS
 cleanup() {
   local rc=$?
   trap - EXIT
-  "$TSSCTL" cluster down --dir "$C" --stop-timeout 5 >/dev/null 2>&1 || true
+  "$TSSCTL" cluster down --cluster "$C" --stop-timeout 5 >/dev/null 2>&1 || true
   if [ "$rc" -ne 0 ]; then
     echo "FAILED (exit $rc) after $((SECONDS - T0)) s; node logs:"
     for log in "$C"/node*.log; do [ -f "$log" ] && { echo "--- $log"; tail -n 30 "$log"; }; done
@@ -83,7 +83,7 @@ EOF
 hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 
 step "cluster up: 5 nodes"
-"$TSSCTL" cluster up --dir "$C" --nodes 5 --session-ms 8000 --round-ms 2000 --wait 60 --tssd "$TSSD"
+"$TSSCTL" cluster up --cluster "$C" --nodes 5 --session-ms 8000 --round-ms 2000 --wait 60 --tssd "$TSSD"
 
 step "dkg 3-of-5"
 ctl dkg --threshold 3 --json >"$DIR/dkg.json"
@@ -119,7 +119,7 @@ ctl sign --key "$KEY" "${args[@]}" --json >"$DIR/sign1.json"
 check_signatures "$DIR/sign1.json" "$KEY" "$GROUP" "${msgs[@]}"
 
 step "kill node 5 (SIGKILL); the other 4 still sign"
-"$TSSCTL" cluster kill 5 --dir "$C"
+"$TSSCTL" cluster kill 5 --cluster "$C"
 if ctl status >/dev/null 2>&1; then fail "status succeeds with node 5 down"; fi
 m2=(); a2=()
 for i in 1 2 3; do m=$(hexof "after kill $i"); m2+=("$m"); a2+=(--message "$m"); done
@@ -127,7 +127,7 @@ ctl sign --key "$KEY" --sequential "${a2[@]}" --json >"$DIR/sign2.json"
 check_signatures "$DIR/sign2.json" "$KEY" "$GROUP" "${m2[@]}"
 
 step "restart node 5 (same config, keys, store); sign with signers 3,4,5"
-"$TSSCTL" cluster start 5 --dir "$C" --tssd "$TSSD" --wait 60
+"$TSSCTL" cluster start 5 --cluster "$C" --tssd "$TSSD" --wait 60
 ctl keys --key "$KEY" --json | python3 -c '
 import json, sys
 k = json.load(sys.stdin)
@@ -156,7 +156,7 @@ set -e
 grep -q "node 3 (missing)" "$DIR/partial2.err" || { cat "$DIR/partial2.err"; fail "node 3 not named missing"; }
 
 step "cluster down"
-"$TSSCTL" cluster down --dir "$C"
+"$TSSCTL" cluster down --cluster "$C"
 for k in 1 2 3 4 5; do [ ! -e "$C/node$k.pid" ] || fail "node $k pid file left"; done
 grep -q "stopped" "$C/node1.log" || fail "node 1 did not log a clean stop"
 # Sanitizer builds: a daemon's report (the SIGKILLed node 5 leaves none) fails the test.

@@ -92,6 +92,20 @@ set_field share-9.json identifier 9
 expect 1 "share from an unknown identifier" -- "$CLI" aggregate --package pkg.json \
     --shares share-1.json share-9.json --public public-key-package.json
 says "share-9.json: unknown identifier 9"
+# --- negative: nonces of another round, a share for another package; each names the participant (these two
+#     messages once printed an uninitialized buffer)
+expect 0 "commit 2 (round x)" -- "$CLI" commit --key key-package-2.json --nonces-out nonces-2x.json --out comm-2x.json
+expect 0 "commit 2 (round y)" -- "$CLI" commit --key key-package-2.json --nonces-out nonces-2y.json --out comm-2y.json
+expect 0 "commit 3 (round x)" -- "$CLI" commit --key key-package-3.json --nonces-out nonces-3x.json --out comm-3x.json
+expect 0 "package x" -- "$CLI" package --message "$MSG" --commitments comm-2x.json comm-3x.json --out pkgx.json
+expect 1 "sign with nonces of another round" -- "$CLI" sign --key key-package-2.json --nonces nonces-2y.json \
+    --package pkgx.json
+says "^tss-frost: pkgx.json: participant 2's commitments differ from those of nonces-2y.json \(a different round\?\)$"
+expect 0 "sign 2 (round x)" -- "$CLI" sign --key key-package-2.json --nonces nonces-2x.json --package pkgx.json \
+    --out share-2x.json
+expect 1 "aggregate with a share for another package" -- "$CLI" aggregate --package pkg.json \
+    --shares share-1.json share-2x.json --public public-key-package.json
+says "^tss-frost: share-2x.json: participant 2 is not among the signers of the signing package$"
 # --- negative: malformed JSON, bad hex, wrong length, invalid point, missing file
 printf '{"version":1,"identifier":1,' >broken.json
 expect 1 "malformed JSON" -- "$CLI" aggregate --package pkg.json --shares share-1.json broken.json \
@@ -123,6 +137,22 @@ says "--public-key: expected 64 hex digits"
 expect 2 "threshold above n" -- "$CLI" dealer --threshold 4 --signers 3 --out-dir .
 says "threshold.*out of range"
 expect 2 "threshold 0" -- "$CLI" dealer --threshold 0 --signers 3 --out-dir .
+says "--threshold 0: at least 2 signers \(RFC 9591"
+expect 2 "threshold 1 (RFC 9591: min_signers >= 2)" -- "$CLI" dealer --threshold 1 --signers 3 --out-dir t1
+says "--threshold 1: at least 2 signers \(RFC 9591 min_signers\)"
+[ -e t1 ] && fail "a refused dealer created its output directory" || pass
+expect 2 "threshold -1" -- "$CLI" dealer --threshold -1 --signers 3
+says "--threshold.*'-1' is not a whole number"
+expect 2 "threshold abc" -- "$CLI" dealer --threshold abc --signers 3
+says "--threshold.*'abc' is not a whole number"
+expect 2 "dkg part1 threshold 1" -- "$CLI" dkg part1 --id 1 --threshold 1 --signers 3 --secret-out t1.json
+says "--threshold 1: at least 2 signers"
+expect 2 "one signer" -- "$CLI" dealer --threshold 2 --signers 1
+says "--signers: 1 is out of range \(2 \.\. "
+# --- a missing --out-dir is created, 0700
+expect 0 "dealer into a new directory" -- "$CLI" dealer --threshold 2 --signers 3 --out-dir new/ceremony
+[ "$(mode_of new/ceremony)" = 700 ] && [ "$(mode_of new)" = 700 ] && pass || fail "new --out-dir mode"
+[ -f new/ceremony/key-package-3.json ] && pass || fail "dealer wrote nothing into the new --out-dir"
 expect 1 "existing secret output refused" -- "$CLI" dealer --threshold 2 --signers 3 --out-dir .
 says "exists; refusing to overwrite"
 expect 2 "secret output to stdout refused" -- "$CLI" commit --key key-package-2.json --nonces-out -
@@ -148,11 +178,11 @@ for i in $(seq $N); do
 done
 grep -q coefficients round1-1.json && fail "round-1 package holds coefficients" || pass
 for i in $(seq $N); do
-    mkdir -p to-all
     expect 0 "dkg part2 $i" -- "$CLI" dkg part2 --secret secret1-$i.json --round1 round1-*.json \
         --secret-out secret2-$i.json --out-dir to-all
 done
 [ "$(ls to-all | wc -l)" -eq $((N * (N - 1))) ] && pass || fail "round-2 package count"
+[ "$(mode_of to-all)" = 700 ] && pass || fail "part2 --out-dir mode $(mode_of to-all)"
 [ "$(mode_of to-all/round2-from-1-to-2.json)" = 600 ] && pass || fail "round-2 package mode"
 for i in $(seq $N); do
     expect 0 "dkg part3 $i" -- "$CLI" dkg part3 --secret secret2-$i.json --round1 round1-*.json \

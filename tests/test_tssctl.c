@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -119,6 +120,34 @@ static int run_ok(const cluster *c, const char *const *args, char **out)
     return rc;
 }
 
+/* Runs tssctl against the cluster without --quiet (progress lines on stderr). */
+static int run_loud(const cluster *c, const char *const *args, char **out, char **err)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = c->tssctl;
+    for (int i = 0; i < N; i++) {
+        argv[n++] = "--node";
+        argv[n++] = c->urls[i];
+    }
+    argv[n++] = "--token-file";
+    argv[n++] = c->token_file;
+    for (size_t i = 0; args[i] != NULL; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int rc = tv_run_capture(c->dir, argv, out, err);
+    assert_true(rc >= 0);
+    return rc;
+}
+
+static void make_key(cluster *c)
+{
+    char *out;
+    const char *dkg[] = {"dkg", "--threshold", "2", "--session", "00000000000000aa", NULL};
+    assert_int_equal(run_ok(c, dkg, &out), 0);
+    free(out);
+}
+
 static void test_status(void **state)
 {
     cluster *c = *state;
@@ -218,8 +247,8 @@ static void test_dkg_keys_sign(void **state)
     free(out);
     free(err);
     const char *bad_t[] = {"dkg", "--threshold", "4", NULL};
-    assert_int_equal(run(c, true, c->token_file, bad_t, &out, &err), 1);
-    assert_non_null(strstr(err, "threshold_out_of_range"));
+    assert_int_equal(run(c, true, c->token_file, bad_t, &out, &err), 2);
+    assert_non_null(strstr(err, "--threshold 4 exceeds the 3 participants"));
     free(out);
     free(err);
     const char *dup[] = {"dkg", "--threshold", "2", "--session", "00000000000000aa", NULL};
@@ -247,11 +276,211 @@ static void test_dkg_keys_sign(void **state)
     free(err);
 }
 
+/* A node whose session failed fails the command, even when the others produced a valid signature. */
+static void test_sign_fails_when_a_node_session_failed(void **state)
+{
+    cluster *c = *state;
+    char *out, *err;
+    make_key(c);
+    c->m[1]->fail_sign = true;
+    const char *sign[] = {"sign", "--key", "00000000000000aa", "--text", "hello", NULL};
+    assert_int_equal(run(c, true, c->token_file, sign, &out, &err), 1);
+    assert_non_null(strstr(err, "node 2: session"));
+    assert_non_null(strstr(err, "failed (timeout): mock: this node's session failed"));
+    assert_non_null(strstr(out, "1 node session FAILED"));
+    free(out);
+    free(err);
+    c->m[1]->fail_sign = false;
+    const char *again[] = {"sign", "--key", "00000000000000aa", "--text", "hello again", NULL};
+    assert_int_equal(run_ok(c, again, &out), 0);
+    free(out);
+}
+
+/* Progress is counted in messages; a rate is printed only over enough messages; plurals are right. */
+static void test_progress_and_rates(void **state)
+{
+    cluster *c = *state;
+    char *out, *err;
+    make_key(c);
+    const char *three[] = {"sign", "--key", "00000000000000aa", "--text", "a", "--text", "b", "--text", "c", NULL};
+    assert_int_equal(run_loud(c, three, &out, &err), 0);
+    assert_non_null(strstr(err, "sign 3 messages with 00000000000000aa: 3/3 messages done, 0 failed, 0 waiting"));
+    assert_null(strstr(err, "/9 ")); /* not counted in node sessions */
+    assert_non_null(strstr(out, "signed 3/3 messages with key 00000000000000aa on 3 nodes"));
+    assert_null(strstr(out, "signatures/s"));
+    assert_null(strstr(out, "p99"));
+    assert_non_null(strstr(out, "check one yourself: tssctl verify --public-key"));
+    free(out);
+    free(err);
+    const char *one[] = {"sign", "--key", "00000000000000aa", "--text", "one", NULL};
+    assert_int_equal(run_loud(c, one, &out, &err), 0);
+    assert_non_null(strstr(out, "signed 1/1 message with key"));
+    assert_null(strstr(out, "signatures/s"));
+    assert_null(strstr(out, "p50"));
+    free(out);
+    free(err);
+    const char *twelve[] = {"sign", "--key", "00000000000000aa", "--message", "01", "--message", "02", "--message",
+                            "03", "--message", "04", "--message", "05", "--message", "06", "--message", "07",
+                            "--message", "08", "--message", "09", "--message", "0a", "--message", "0b",
+                            "--message", "0c", NULL};
+    assert_int_equal(run_loud(c, twelve, &out, &err), 0);
+    assert_non_null(strstr(err, "12/12 messages done"));
+    assert_non_null(strstr(out, "signatures/s"));
+    free(out);
+    free(err);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* tssctl verify: from the public key alone, from the key the nodes report, and over `sign --json` output. */
+static void test_verify(void **state)
+{
+    cluster *c = *state;
+    char *out, *err, path[256], bad_path[256];
+    make_key(c);
+    const char *sign[] = {"sign", "--key", "00000000000000aa", "--text", "hello", "--text", "world", "--json", NULL};
+    assert_int_equal(run_ok(c, sign, &out), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(j), 2);
+    char pk[65], sig[129];
+    snprintf(pk, sizeof pk, "%s", json_string_value(json_object_get(json_array_get(j, 0), "group_public_key")));
+    snprintf(sig, sizeof sig, "%s", json_string_value(json_object_get(json_array_get(j, 0), "signature")));
+    snprintf(path, sizeof path, "%s/sigs.json", c->dir);
+    write_text(path, out);
+    free(out);
+
+    const char *results[] = {"verify", "--results", path, NULL};
+    assert_int_equal(run(c, false, NULL, results, &out, &err), 0);
+    assert_non_null(strstr(out, "2/2 signatures valid"));
+    free(out);
+    free(err);
+    const char *one[] = {"verify", "--public-key", pk, "--text", "hello", "--signature", sig, NULL};
+    assert_int_equal(run(c, false, NULL, one, &out, &err), 0);
+    assert_non_null(strstr(out, "1/1 signature valid"));
+    free(out);
+    free(err);
+    const char *by_key[] = {"verify", "--key", "00000000000000aa", "--text", "hello", "--signature", sig, NULL};
+    assert_int_equal(run(c, true, c->token_file, by_key, &out, &err), 0);
+    free(out);
+    free(err);
+    /* Another message, a corrupted signature, another key: rejected. */
+    const char *other[] = {"verify", "--public-key", pk, "--text", "hellO", "--signature", sig, NULL};
+    assert_int_equal(run(c, false, NULL, other, &out, &err), 1);
+    assert_non_null(strstr(out, "INVALID"));
+    assert_non_null(strstr(out, "0/1 signature valid"));
+    free(out);
+    free(err);
+    json_t *r0 = json_array_get(j, 0);
+    char bad_sig[129];
+    snprintf(bad_sig, sizeof bad_sig, "%s", sig);
+    bad_sig[10] = bad_sig[10] == '0' ? '1' : '0';
+    json_object_set_new(r0, "signature", json_string(bad_sig));
+    snprintf(bad_path, sizeof bad_path, "%s/bad.json", c->dir);
+    assert_int_equal(json_dump_file(j, bad_path, 0), 0);
+    const char *bad[] = {"verify", "--results", bad_path, NULL};
+    assert_int_equal(run(c, false, NULL, bad, &out, &err), 1);
+    assert_non_null(strstr(out, "1/2 signatures valid"));
+    free(out);
+    free(err);
+    char other_pk[65];
+    snprintf(other_pk, sizeof other_pk, "%s", pk);
+    other_pk[0] = other_pk[0] == 'a' ? 'b' : 'a';
+    const char *wrong_key[] = {"verify", "--results", path, "--public-key", other_pk, NULL};
+    assert_int_equal(run(c, false, NULL, wrong_key, &out, &err), 1);
+    assert_non_null(strstr(out, "0/2 signatures valid"));
+    free(out);
+    free(err);
+    json_decref(j);
+    unlink(path);
+    unlink(bad_path);
+}
+
+/* ---- a node that reports its verification backend (GET /v1/status) */
+
+typedef struct stub_server {
+    int fd;
+    int port;
+    pthread_t thread;
+} stub_server;
+
+static void *stub_serve(void *arg)
+{
+    stub_server *s = arg;
+    for (;;) {
+        int conn = accept(s->fd, NULL, NULL);
+        if (conn < 0)
+            return NULL;
+        char req[4096] = "";
+        size_t n = 0;
+        while (n < sizeof req - 1 && strstr(req, "\r\n\r\n") == NULL) {
+            ssize_t r = read(conn, req + n, sizeof req - 1 - n);
+            if (r <= 0)
+                break;
+            n += (size_t)r;
+            req[n] = '\0';
+        }
+        req[n] = '\0';
+        const char *body = strncmp(req, "GET /healthz ", 13) == 0 ? "{\"status\":\"ok\"}"
+                           : strncmp(req, "GET /v1/status ", 15) == 0
+                               ? "{\"status\":\"ok\",\"backend\":\"avx2\",\"backend_choice\":\"auto\","
+                                 "\"cpu_features\":[\"avx2\"],\"cpu\":\"AMD EPYC 7B12\"}"
+                               : "{\"keys\":[]}";
+        char resp[512];
+        int len = snprintf(resp, sizeof resp,
+                           "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                           "Connection: close\r\n\r\n%s", strlen(body), body);
+        assert_true(write(conn, resp, (size_t)len) == len);
+        close(conn);
+    }
+}
+
+static void test_status_shows_backend(void **state)
+{
+    cluster *c = *state;
+    stub_server s;
+    s.fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s.fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(s.fd, (struct sockaddr *)&a, &len), 0);
+    assert_int_equal(listen(s.fd, 8), 0);
+    assert_int_equal(pthread_create(&s.thread, NULL, stub_serve, &s), 0);
+    char url[64], *out, *err;
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", ntohs(a.sin_port));
+    const char *status[] = {"--node", url, "--token-file", c->token_file, "status", NULL};
+    assert_int_equal(run(c, false, NULL, status, &out, &err), 0);
+    assert_non_null(strstr(out, "up  backend avx2 (auto)  0 keys"));
+    free(out);
+    free(err);
+    const char *json[] = {"--node", url, "--token-file", c->token_file, "status", "--json", NULL};
+    assert_int_equal(run(c, false, NULL, json, &out, &err), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "backend")), "avx2");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "cpu")), "AMD EPYC 7B12");
+    json_decref(j);
+    free(out);
+    free(err);
+    shutdown(s.fd, SHUT_RDWR);
+    close(s.fd);
+    pthread_join(s.thread, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dkg_keys_sign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_fails_when_a_node_session_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_progress_and_rates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_shows_backend, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,25 @@ typedef struct fixture {
 } fixture;
 
 /* ---------------------------------------------------------------- the stand-in daemon */
+
+typedef struct fake_run {
+    tss_api_server *srv;
+    mock *m;
+    sigset_t set;
+    uint32_t index;
+} fake_run;
+
+/* Serves until SIGTERM or SIGINT. */
+static void *fake_wait(void *arg)
+{
+    fake_run *r = arg;
+    int sig;
+    sigwait(&r->set, &sig);
+    tss_api_stop(r->srv);
+    mock_destroy(r->m);
+    fprintf(stderr, "fake tssd: node %u stopped by signal %d\n", r->index, sig);
+    return NULL;
+}
 
 static int fake_daemon(const char *config_path)
 {
@@ -72,11 +93,18 @@ static int fake_daemon(const char *config_path)
         return 1;
     }
     fprintf(stderr, "fake tssd: node %u serving on port %u\n", cfg.node.index, tss_api_port(&srv));
-    int sig;
-    sigwait(&set, &sig);
-    tss_api_stop(&srv);
-    mock_destroy(&m);
-    fprintf(stderr, "fake tssd: node %u stopped by signal %d\n", cfg.node.index, sig);
+    static fake_run run;
+    run = (fake_run){&srv, &m, set, cfg.node.index};
+    const char *leader_exit = getenv("TSS_FAKE_LEADER_EXIT");
+    if (leader_exit != NULL && strcmp(leader_exit, "1") == 0) {
+        /* The main thread leaves while another one keeps serving: /proc/PID/cmdline then reads empty and the
+         * process looks like a zombie, yet it still holds its ports (as tssd does for a moment after SIGKILL). */
+        pthread_t t;
+        if (pthread_create(&t, NULL, fake_wait, &run) != 0)
+            return 1;
+        pthread_exit(NULL);
+    }
+    fake_wait(&run);
     return 0;
 }
 
@@ -95,6 +123,8 @@ static int setup(void **state)
     snprintf(fx->dir, sizeof fx->dir, "/tmp/tssctl-cluster-XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     snprintf(fx->cluster, sizeof fx->cluster, "%s/c", fx->dir);
+    unsetenv("TSS_FAKE_LEADER_EXIT"); /* set by some tests; a failed one leaves it */
+    unsetenv("TSS_CLUSTER");
     *state = fx;
     return 0;
 }
@@ -104,7 +134,7 @@ static int teardown(void **state)
     fixture *fx = *state;
     char cmd[2048];
     /* Stop anything a failed test left running, then remove the tree. */
-    snprintf(cmd, sizeof cmd, "'%s' cluster down --dir '%s' --stop-timeout 2 >/dev/null 2>&1; rm -rf '%s'",
+    snprintf(cmd, sizeof cmd, "'%s' cluster down --cluster '%s' --stop-timeout 2 >/dev/null 2>&1; rm -rf '%s'",
              fx->tssctl, fx->cluster, fx->dir);
     assert_int_equal(system(cmd), 0);
     free(fx);
@@ -189,7 +219,7 @@ static void test_init_writes_loadable_configs(void **state)
 {
     fixture *fx = *state;
     char *out, *err;
-    const char *init[] = {"cluster", "init",      "--dir", fx->cluster, "--nodes", "5", "--engines", "2",
+    const char *init[] = {"cluster", "init",      "--cluster", fx->cluster, "--nodes", "5", "--engines", "2",
                           "--round-ms", "1000", "--session-ms", "4000", NULL};
     run_expect(fx, init, 0, &out, &err);
     assert_non_null(strstr(out, "5 nodes"));
@@ -271,11 +301,11 @@ static void test_init_writes_loadable_configs(void **state)
     assert_memory_equal(before, after, 32);
 
     /* Usage errors. */
-    const char *no_nodes[] = {"cluster", "init", "--dir", fx->dir, NULL};
+    const char *no_nodes[] = {"cluster", "init", "--cluster", fx->dir, NULL};
     run_expect(fx, no_nodes, 2, &out, &err);
     free(out);
     free(err);
-    const char *bad_nodes[] = {"cluster", "init", "--dir", fx->dir, "--nodes", "0", NULL};
+    const char *bad_nodes[] = {"cluster", "init", "--cluster", fx->dir, "--nodes", "0", NULL};
     run_expect(fx, bad_nodes, 2, &out, &err);
     free(out);
     free(err);
@@ -283,11 +313,11 @@ static void test_init_writes_loadable_configs(void **state)
     run_expect(fx, no_dir, 2, &out, &err);
     free(out);
     free(err);
-    const char *kill_nothing[] = {"cluster", "kill", "--dir", fx->cluster, NULL};
+    const char *kill_nothing[] = {"cluster", "kill", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill_nothing, 2, &out, &err);
     free(out);
     free(err);
-    const char *kill_unknown[] = {"cluster", "kill", "9", "--dir", fx->cluster, NULL};
+    const char *kill_unknown[] = {"cluster", "kill", "9", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill_unknown, 2, &out, &err);
     assert_non_null(strstr(err, "no node 9"));
     free(out);
@@ -307,7 +337,7 @@ static void test_base_port_in_use_is_refused(void **state)
     char port[16];
     snprintf(port, sizeof port, "%u", ntohs(a.sin_port));
     char *out, *err;
-    const char *init[] = {"cluster", "init", "--dir", fx->cluster, "--nodes", "2", "--base-port", port, NULL};
+    const char *init[] = {"cluster", "init", "--cluster", fx->cluster, "--nodes", "2", "--base-port", port, NULL};
     run_expect(fx, init, 1, &out, &err);
     assert_non_null(strstr(err, "already in use"));
     assert_non_null(strstr(err, port));
@@ -323,7 +353,7 @@ static void test_lifecycle(void **state)
 {
     fixture *fx = *state;
     char *out, *err;
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "3", "--tssd", fx->self, "--wait", "20", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", fx->self, "--wait", "20", NULL};
     run_expect(fx, up, 0, &out, &err);
     assert_non_null(strstr(out, "3 nodes healthy"));
     free(out);
@@ -341,6 +371,12 @@ static void test_lifecycle(void **state)
     free(err);
     assert_int_equal(read_pid(fx, 2), pids[2]);
 
+    /* The cluster flag is one spelling, before or after the command. */
+    const char *before[] = {"--cluster", fx->cluster, "cluster", "status", NULL};
+    run_expect(fx, before, 0, &out, &err);
+    assert_non_null(strstr(out, "running"));
+    free(out);
+    free(err);
     /* The node commands read what up wrote (--cluster DIR: addresses and tokens). */
     const char *status[] = {"--cluster", fx->cluster, "status", NULL};
     run_expect(fx, status, 0, &out, &err);
@@ -361,7 +397,7 @@ static void test_lifecycle(void **state)
     free(err);
 
     /* kill 2: gone (SIGKILL), pid file removed; status says so. */
-    const char *kill2[] = {"cluster", "kill", "2", "--dir", fx->cluster, NULL};
+    const char *kill2[] = {"cluster", "kill", "2", "--cluster", fx->cluster, NULL};
     run_expect(fx, kill2, 0, &out, &err);
     assert_non_null(strstr(out, "SIGKILL"));
     free(out);
@@ -379,14 +415,14 @@ static void test_lifecycle(void **state)
     assert_non_null(strstr(err, "2 of 3 holders of key 00000000000000c1 reachable; signing with nodes 1,3"));
     free(out);
     free(err);
-    const char *cstatus[] = {"cluster", "status", "--dir", fx->cluster, NULL};
+    const char *cstatus[] = {"cluster", "status", "--cluster", fx->cluster, NULL};
     run_expect(fx, cstatus, 1, &out, &err);
     assert_non_null(strstr(out, "stopped"));
     free(out);
     free(err);
 
     /* start 2: back, with a new pid, the others untouched. */
-    const char *start2[] = {"cluster", "start", "2", "--dir", fx->cluster, "--tssd", fx->self, NULL};
+    const char *start2[] = {"cluster", "start", "2", "--cluster", fx->cluster, "--tssd", fx->self, NULL};
     run_expect(fx, start2, 0, &out, &err);
     assert_non_null(strstr(out, "1 node healthy"));
     free(out);
@@ -398,7 +434,7 @@ static void test_lifecycle(void **state)
     free(err);
 
     /* down: SIGTERM, every process gone and every pid file removed; the logs show the clean stops. */
-    const char *down[] = {"cluster", "down", "--dir", fx->cluster, NULL};
+    const char *down[] = {"cluster", "down", "--cluster", fx->cluster, NULL};
     run_expect(fx, down, 0, &out, &err);
     assert_non_null(strstr(out, "SIGTERM"));
     free(out);
@@ -431,7 +467,7 @@ static void test_up_names_a_node_that_fails(void **state)
     snprintf(script, sizeof script, "%s/bad-tssd", fx->dir);
     write_script(script, "case \"$2\" in *node2.ini) echo \"tssd: $2:7: listen: address already in use\" >&2; "
                          "exit 3;; esac\nwhile :; do sleep 1; done");
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10", NULL};
     run_expect(fx, up, 1, &out, &err);
     assert_non_null(strstr(err, "node 2 exited with status 3"));
     assert_non_null(strstr(err, "address already in use")); /* the tail of its log */
@@ -448,7 +484,7 @@ static void test_up_names_a_node_that_never_answers(void **state)
     char script[256], *out, *err;
     snprintf(script, sizeof script, "%s/mute-tssd", fx->dir);
     write_script(script, "echo \"mute tssd $2\"\nwhile :; do sleep 1; done");
-    const char *up[] = {"cluster", "up", "--dir", fx->cluster, "--nodes", "2", "--tssd", script, "--wait", "1", NULL};
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "2", "--tssd", script, "--wait", "1", NULL};
     long t0 = (long)time(NULL);
     run_expect(fx, up, 1, &out, &err);
     assert_true((long)time(NULL) - t0 < 15);
@@ -460,11 +496,136 @@ static void test_up_names_a_node_that_never_answers(void **state)
     for (int k = 1; k <= 2; k++)
         assert_int_equal(read_pid(fx, k), 0);
     /* A missing daemon is a usage error naming it. */
-    const char *missing[] = {"cluster", "start", "--dir", fx->cluster, "--tssd", "/nonexistent/tssd", NULL};
+    const char *missing[] = {"cluster", "start", "--cluster", fx->cluster, "--tssd", "/nonexistent/tssd", NULL};
     run_expect(fx, missing, 2, &out, &err);
     assert_non_null(strstr(err, "/nonexistent/tssd"));
     free(out);
     free(err);
+}
+
+/* Threads of pid that have not exited. */
+static int live_threads(long pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char stat_path[320], buf[256];
+        snprintf(stat_path, sizeof stat_path, "/proc/%ld/task/%s/stat", pid, e->d_name);
+        FILE *f = fopen(stat_path, "r");
+        if (f == NULL)
+            continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        const char *p = strrchr(buf, ')');
+        n += p != NULL && p[2] != 'Z' && p[2] != 'X';
+    }
+    closedir(d);
+    return n;
+}
+
+/* kill K waits until every thread of the node is gone, so start K finds its ports free: a node whose main
+ * thread has already exited (empty /proc/PID/cmdline) while others still hold the sockets is not "dead". */
+static void test_kill_then_start_waits_for_the_process(void **state)
+{
+    fixture *fx = *state;
+    char *out, *err;
+    setenv("TSS_FAKE_LEADER_EXIT", "1", 1);
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "2", "--tssd", fx->self, NULL};
+    run_expect(fx, up, 0, &out, &err);
+    free(out);
+    free(err);
+    long pid = read_pid(fx, 2);
+    assert_true(pid > 0 && live_threads(pid) > 0);
+    const char *cstatus[] = {"cluster", "status", "--cluster", fx->cluster, NULL};
+    run_expect(fx, cstatus, 0, &out, &err); /* running, though its main thread is gone */
+    free(out);
+    free(err);
+    for (int round = 0; round < 3; round++) {
+        const char *kill2[] = {"cluster", "kill", "2", "--cluster", fx->cluster, NULL};
+        run_expect(fx, kill2, 0, &out, &err);
+        assert_non_null(strstr(out, "node 2: stopped"));
+        free(out);
+        free(err);
+        assert_int_equal(live_threads(pid), 0);
+        const char *start2[] = {"cluster", "start", "2", "--cluster", fx->cluster, "--tssd", fx->self, NULL};
+        run_expect(fx, start2, 0, &out, &err);
+        assert_non_null(strstr(out, "1 node healthy"));
+        free(out);
+        free(err);
+        pid = read_pid(fx, 2);
+        assert_true(pid > 0 && live_threads(pid) > 0);
+    }
+    const char *down[] = {"cluster", "down", "--cluster", fx->cluster, NULL};
+    run_expect(fx, down, 0, &out, &err);
+    free(out);
+    free(err);
+    assert_int_equal(live_threads(pid), 0);
+    unsetenv("TSS_FAKE_LEADER_EXIT");
+}
+
+/* A node killed by a signal at start-up: the signal is named and the end of its log shown. */
+static void test_up_names_the_signal_of_a_node_that_dies(void **state)
+{
+    fixture *fx = *state;
+    char script[256], *out, *err;
+    snprintf(script, sizeof script, "%s/sigill-tssd", fx->dir);
+    write_script(script, "ulimit -c 0\ncase \"$2\" in *node2.ini) echo \"tssd: backend ifma chosen\" >&2; "
+                         "kill -s ILL $$;; esac\nwhile :; do sleep 1; done");
+    const char *up[] = {"cluster", "up", "--cluster", fx->cluster, "--nodes", "3", "--tssd", script, "--wait", "10",
+                        NULL};
+    run_expect(fx, up, 1, &out, &err);
+    assert_non_null(strstr(err, "node 2 was killed by SIGILL (Illegal instruction) during start-up"));
+    assert_non_null(strstr(err, "last lines of"));
+    assert_non_null(strstr(err, "| tssd: backend ifma chosen"));
+    free(out);
+    free(err);
+    for (int k = 1; k <= 3; k++)
+        assert_int_equal(read_pid(fx, k), 0);
+    write_script(script, "ulimit -c 0\ncase \"$2\" in *node3.ini) kill -s SEGV $$;; esac\nwhile :; do sleep 1; done");
+    run_expect(fx, up, 1, &out, &err);
+    assert_non_null(strstr(err, "node 3 was killed by SIGSEGV"));
+    free(out);
+    free(err);
+}
+
+/* Without --cluster, both the cluster commands and the node commands use the default directory ($TSS_CLUSTER
+ * here); with none there, the error names the flags. */
+static void test_default_cluster_directory(void **state)
+{
+    fixture *fx = *state;
+    char dir[256], *out, *err;
+    snprintf(dir, sizeof dir, "%s/default/cluster", fx->dir);
+    setenv("TSS_CLUSTER", dir, 1);
+    const char *status[] = {"status", NULL};
+    run_expect(fx, status, 2, &out, &err);
+    assert_non_null(strstr(err, "no nodes given, and the default cluster directory"));
+    assert_non_null(strstr(err, "--cluster DIR"));
+    assert_null(strchr(strchr(err, '\n') + 1, '\n')); /* one line */
+    free(out);
+    free(err);
+    const char *up[] = {"cluster", "up", "--nodes", "2", "--tssd", fx->self, NULL};
+    run_expect(fx, up, 0, &out, &err);
+    assert_non_null(strstr(out, dir));
+    assert_non_null(strstr(out, "next: tssctl dkg --threshold 2\n"));
+    free(out);
+    free(err);
+    run_expect(fx, status, 0, &out, &err);
+    assert_non_null(strstr(out, "node 2"));
+    free(out);
+    free(err);
+    const char *down[] = {"cluster", "down", NULL};
+    run_expect(fx, down, 0, &out, &err);
+    assert_non_null(strstr(out, "node 1: stopped"));
+    free(out);
+    free(err);
+    unsetenv("TSS_CLUSTER");
 }
 
 int main(int argc, char **argv)
@@ -477,6 +638,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_up_names_a_node_that_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_up_names_a_node_that_never_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_then_start_waits_for_the_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_up_names_the_signal_of_a_node_that_dies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_cluster_directory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,10 @@
 #include "src/programs/tss_frost_cli.h"
 #include "tss/common.h"
 
+#ifndef TSS_VERSION
+#define TSS_VERSION "unknown"
+#endif
+
 static const char *const opt_names[OPT_COUNT] = {
     [OPT_THRESHOLD] = "threshold", [OPT_SIGNERS] = "signers",       [OPT_OUT_DIR] = "out-dir",
     [OPT_FORCE] = "force",         [OPT_ID] = "id",                 [OPT_SECRET_OUT] = "secret-out",
@@ -92,7 +96,7 @@ static void usage(FILE *out)
     fputs("usage: tss-frost COMMAND [OPTIONS]      FROST(Ed25519, SHA-512) ceremonies (RFC 9591)\n"
           "\n"
           "Trusted dealer:\n"
-          "  dealer --threshold T --signers N [--out-dir DIR]\n"
+          "  dealer --threshold T --signers N [--out-dir DIR]     (2 <= T <= N: RFC 9591's min_signers)\n"
           "        writes DIR/key-package-<id>.json (SECRET, 0600) for ids 1..N and DIR/public-key-package.json;\n"
           "        prints the group verifying key (hex)\n"
           "Distributed key generation (each participant runs each part):\n"
@@ -119,7 +123,8 @@ static void usage(FILE *out)
           "        checks an Ed25519 signature (RFC 8032 as libsodium, and ZIP-215); F is signature JSON\n"
           "\n"
           "FILE \"-\" is stdin/stdout (never for secret outputs). Existing output files are refused unless\n"
-          "--force. Exit status: 0 ok, 1 bad input or failed check, 2 usage, 3 misbehaving participants named.\n",
+          "--force; a missing --out-dir DIR is created (0700). Exit status: 0 ok, 1 bad input or failed check,\n"
+          "2 usage, 3 misbehaving participants named. tss-frost --version prints the version.\n",
           out);
 }
 
@@ -132,6 +137,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("tss-frost %s\n", TSS_VERSION);
         return CLI_OK;
     }
     if (tss_init() != TSS_OK)

@@ -50,6 +50,10 @@ void cli_free_text(char *text, size_t len);
 int cli_write_text(const char *path, const char *data, size_t len, int secret, int force);
 /* Joins dir and name into out (cap bytes). */
 int cli_path_join(char *out, size_t cap, const char *dir, const char *name);
+/* Creates the output directory dir (and missing parents) with mode 0700 unless it exists. */
+int cli_make_out_dir(const char *dir);
+/* --threshold T of --signers N: 2 <= T <= N (RFC 9591: MIN_PARTICIPANTS >= 2). */
+int cli_parse_threshold(uint32_t *t, const char *s, uint32_t n);
 
 /* ---- values ---- */
 

@@ -32,12 +32,14 @@ int cli_cmd_dealer(int argc, char **argv)
     if (rc == CLI_OK)
         rc = cli_require(&o, OPT_SIGNERS, "dealer");
     if (rc == CLI_OK)
-        rc = cli_parse_u32(&n, o.value[OPT_SIGNERS], 1, TSS_FROST_MAX_SIGNERS, "--signers");
+        rc = cli_parse_u32(&n, o.value[OPT_SIGNERS], 2, TSS_FROST_MAX_SIGNERS, "--signers");
     if (rc == CLI_OK)
-        rc = cli_parse_u32(&t, o.value[OPT_THRESHOLD], 1, n, "--threshold (1 .. --signers)");
+        rc = cli_parse_threshold(&t, o.value[OPT_THRESHOLD], n);
+    const char *dir = o.value[OPT_OUT_DIR] != NULL ? o.value[OPT_OUT_DIR] : ".";
+    if (rc == CLI_OK)
+        rc = cli_make_out_dir(dir);
     if (rc != CLI_OK)
         return rc;
-    const char *dir = o.value[OPT_OUT_DIR] != NULL ? o.value[OPT_OUT_DIR] : ".";
     const int force = o.value[OPT_FORCE] != NULL;
 
     tss_frost_key_package *kps = sodium_allocarray(n, sizeof *kps); /* guarded pages, wiped on free */

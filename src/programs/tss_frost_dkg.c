@@ -47,7 +47,7 @@ static int part1(int argc, char **argv)
     if (rc == CLI_OK)
         rc = cli_parse_u32(&n, o.value[OPT_SIGNERS], 2, TSS_FROST_MAX_SIGNERS, "--signers");
     if (rc == CLI_OK)
-        rc = cli_parse_u32(&t, o.value[OPT_THRESHOLD], 1, n, "--threshold (1 .. --signers)");
+        rc = cli_parse_threshold(&t, o.value[OPT_THRESHOLD], n);
     if (rc == CLI_OK)
         rc = cli_parse_identifier(&id, o.value[OPT_ID]);
     if (rc != CLI_OK)
@@ -152,6 +152,8 @@ static int part2(int argc, char **argv)
         return rc;
     const char *dir = o.value[OPT_OUT_DIR] != NULL ? o.value[OPT_OUT_DIR] : ".";
     const int force = o.value[OPT_FORCE] != NULL;
+    if ((rc = cli_make_out_dir(dir)) != CLI_OK)
+        return rc;
 
     tss_frost_dkg_secret_package sp;
     tss_frost_dkg_round1_package *r1 = NULL;

@@ -143,6 +143,32 @@ int cli_path_join(char *out, size_t cap, const char *dir, const char *name)
     return CLI_OK;
 }
 
+int cli_make_out_dir(const char *dir)
+{
+    char buf[4096];
+    if (dir[0] == '\0')
+        return cli_error(CLI_USAGE, "--out-dir: empty directory name");
+    if (strlen(dir) >= sizeof buf)
+        return cli_error(CLI_FAIL, "%s: path too long", dir);
+    strcpy(buf, dir);
+    /* mkdir -p; the directories made here hold secret packages, so they are 0700 */
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return cli_error(CLI_FAIL, "--out-dir %s: cannot create %s: %s", dir, buf, strerror(errno));
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_error(CLI_FAIL, "--out-dir %s: not a directory", dir);
+    return CLI_OK;
+}
+
 int cli_parse_u32(uint32_t *out, const char *s, uint32_t min, uint32_t max, const char *what)
 {
     uint64_t v = 0;
@@ -157,6 +183,17 @@ int cli_parse_u32(uint32_t *out, const char *s, uint32_t min, uint32_t max, cons
         return cli_error(CLI_USAGE, "%s: %s is out of range (%" PRIu32 " .. %" PRIu32 ")", what, s, min, max);
     *out = (uint32_t)v;
     return CLI_OK;
+}
+
+int cli_parse_threshold(uint32_t *t, const char *s, uint32_t n)
+{
+    int rc = cli_parse_u32(t, s, 0, UINT32_MAX, "--threshold (signers that suffice)");
+    if (rc == CLI_OK && *t < 2)
+        rc = cli_error(CLI_USAGE, "--threshold %s: at least 2 signers (RFC 9591 min_signers); a 1-of-n key would "
+                                  "let any one holder sign alone", s);
+    else if (rc == CLI_OK && *t > n)
+        rc = cli_error(CLI_USAGE, "--threshold %s: out of range, more than the %u signers (--signers)", s, n);
+    return rc;
 }
 
 int cli_parse_identifier(tss_frost_identifier *id, const char *s)

@@ -220,7 +220,8 @@ int cli_cmd_sign(int argc, char **argv)
         else if (memcmp(mine->hiding, nonces.commitments.hiding, 32) != 0 ||
                  memcmp(mine->binding, nonces.commitments.binding, 32) != 0)
             rc = cli_error(CLI_FAIL, "%s: participant %s's commitments differ from those of %s (a different "
-                           "round?)", o.value[OPT_PACKAGE], a, o.value[OPT_NONCES]);
+                           "round?)", o.value[OPT_PACKAGE], cli_identifier_str(a, &kp.identifier),
+                           o.value[OPT_NONCES]);
     }
     if (rc == CLI_OK)
         rc = burn_nonce_file(o.value[OPT_NONCES]);
@@ -268,7 +269,7 @@ static int check_share_set(const tss_frost_signing_package *pkg, const tss_frost
             in_pkg |= tss_frost_identifier_cmp(&pkg->commitments[k].identifier, &shares[i].identifier) == 0;
         if (!in_pkg)
             return cli_error(CLI_FAIL, "%s: participant %s is not among the signers of the signing package",
-                             files[i], a);
+                             files[i], cli_identifier_str(a, &shares[i].identifier));
     }
     for (uint32_t k = 0; k < pkg->n_commitments; k++)
         if (index_of(shares, n, &pkg->commitments[k].identifier) < 0)

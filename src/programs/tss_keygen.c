@@ -8,8 +8,13 @@
 #include "src/keyfile.h"
 #include "tss/common.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifndef TSS_VERSION
+#define TSS_VERSION "unknown"
+#endif
 
 static void usage(FILE *out)
 {
@@ -27,6 +32,10 @@ int main(int argc, char **argv)
 
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         usage(stdout);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("tss-keygen %s\n", TSS_VERSION);
         return 0;
     }
     if (tss_init() != TSS_OK) {
@@ -52,7 +61,18 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 2 || argv[1][0] == '-' || argv[1][0] == '\0') {
-        usage(stderr);
+        bool option = argc >= 2 && argv[1][0] == '-';
+        bool takes_file = option && (strcmp(argv[1], "--master") == 0 || strcmp(argv[1], "--public") == 0);
+        if (argc < 2)
+            fprintf(stderr, "tss-keygen: no arguments (tss-keygen --help)\n");
+        else if (argc == 2 && argv[1][0] == '\0')
+            fprintf(stderr, "tss-keygen: empty NAME\n");
+        else if (option && !takes_file)
+            fprintf(stderr, "tss-keygen: unknown option '%s' (tss-keygen --help)\n", argv[1]);
+        else if (takes_file && argc == 2)
+            fprintf(stderr, "tss-keygen: %s needs a FILE\n", argv[1]);
+        else
+            fprintf(stderr, "tss-keygen: unexpected argument '%s' (tss-keygen --help)\n", argv[option ? 3 : 2]);
         return 2;
     }
     char path[4096];

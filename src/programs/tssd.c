@@ -1,6 +1,6 @@
 /* tssd: the signing node daemon.
  *
- *   tssd --config node.ini
+ *   tssd --config node.ini [--memory-lock=try|required|off]
  *
  * Loads and checks the config (errors name the file and line), checks that its ports are free, builds the
  * node (identity, peer table, store, poller, engines; src/node.h), starts its threads and the HTTP API
@@ -22,7 +22,12 @@
 #include "src/api.h"
 #include "src/config.h"
 #include "src/node.h"
+#include "src/programs/tssd_hardening.h"
 #include "tss/common.h"
+
+#ifndef TSS_VERSION
+#define TSS_VERSION "unknown"
+#endif
 
 typedef struct daemon_log {
     uint32_t index;
@@ -51,8 +56,11 @@ __attribute__((format(printf, 2, 3))) static void logf_(daemon_log *l, const cha
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: tssd --config FILE\n"
-                 "  Runs a tss signing node from its INI config (see configs/README.md).\n");
+    fprintf(out, "usage: tssd --config FILE [--memory-lock=try|required|off]\n"
+                 "  Runs a tss signing node from its INI config (see configs/README.md).\n"
+                 "  --memory-lock  lock the process's memory so secrets never reach swap (mlockall): try (default:\n"
+                 "                 log and run on when the limits forbid it), required (refuse to start), off\n"
+                 "  Core dumps are always off. tssd --version prints the version.\n");
 }
 
 /* Reads the bearer token (trailing whitespace trimmed). 0 or -1 with a message. */
@@ -80,22 +88,36 @@ static int read_token(const char *path, char *out, size_t cap, char *err, size_t
 int main(int argc, char **argv)
 {
     const char *config_path = NULL;
+    tssd_memory_lock memory_lock = TSSD_MEMORY_LOCK_TRY;
     for (int i = 1; i < argc; i++) {
         if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
             config_path = argv[++i];
         } else if (strncmp(argv[i], "--config=", 9) == 0) {
             config_path = argv[i] + 9;
+        } else if (strncmp(argv[i], "--memory-lock=", 14) == 0) {
+            if (tssd_memory_lock_parse(argv[i] + 14, &memory_lock) != 0) {
+                fprintf(stderr, "tssd: --memory-lock takes try, required or off, not '%s'\n", argv[i] + 14);
+                return 2;
+            }
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("tssd %s\n", TSS_VERSION);
+            return 0;
         } else {
-            usage(stderr);
+            fprintf(stderr, "tssd: unexpected argument '%s' (tssd --help)\n", argv[i]);
             return 2;
         }
     }
     if (config_path == NULL) {
-        usage(stderr);
+        fprintf(stderr, "tssd: no config: tssd --config FILE (tssd --help)\n");
         return 2;
+    }
+    char herr[512];
+    if (tssd_disable_core_dumps(herr, sizeof herr) != 0) {
+        fprintf(stderr, "tssd: %s\n", herr);
+        return 1;
     }
     daemon_log log = {0};
     if (tss_init() != TSS_OK) {
@@ -172,6 +194,16 @@ int main(int argc, char **argv)
         free(cfg);
         return 1;
     }
+    if (tssd_lock_memory(memory_lock, herr, sizeof herr) != 0) {
+        logf_(&log, "%s", herr);
+        tss_api_stop(api);
+        node_stop(n);
+        node_destroy(n);
+        free(api);
+        free(cfg);
+        return 1;
+    }
+    logf_(&log, "%s", herr);
     char udp_host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &cfg->node.listen.sin_addr, udp_host, sizeof udp_host);
     logf_(&log, "listening: node protocol udp %s:%u, api http://%s:%u", udp_host,

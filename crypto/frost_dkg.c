@@ -9,6 +9,7 @@
 #include "crypto/frost_internal.h"
 #include "crypto/frost_poly.h"
 #include "crypto/frost_vss.h"
+#include "util/align.h"
 
 /* Proofs verified per MSM: 2 points each; Straus territory, bounded scratch. */
 #define POK_CHUNK 64
@@ -48,23 +49,18 @@ void tss_frost_dkg_secret_package_clear(tss_frost_dkg_secret_package *sp)
     sp->state = FROST_KG_STATE_EMPTY;
 }
 
-static size_t round64(size_t x)
-{
-    return (x + 63) & ~(size_t)63;
-}
-
 size_t tss_frost_keygen_scratch_size(uint32_t n, uint32_t t)
 {
     const size_t nn = (size_t)n + 1, tt = (size_t)t + 1;
     size_t s = 0;
-    s += 4 * round64(nn * sizeof(frost_kg_index));              /* sender indices, all participants */
-    s += round64(nn);                                           /* culprit flags */
-    s += 2 * round64(tt * sizeof(ge25519_p3));                  /* summed and per-sender commitments */
-    s += round64(tt * sizeof(sc25519));                         /* secret coefficients */
-    s += 3 * round64(nn * sizeof(sc25519));                     /* identifiers, Lagrange coefficients (reshare) */
-    s += round64(2 * POK_CHUNK * (sizeof(ge25519_p3) + sizeof(sc25519)));
-    s += round64(msm_scratch_size(2 * POK_CHUNK));
-    s += round64(frost_kg_exp_eval_scratch_size(tt));
+    s += 4 * tss_align_up(nn * sizeof(frost_kg_index), 64);              /* sender indices, all participants */
+    s += tss_align_up(nn, 64);                                           /* culprit flags */
+    s += 2 * tss_align_up(tt * sizeof(ge25519_p3), 64);                  /* summed and per-sender commitments */
+    s += tss_align_up(tt * sizeof(sc25519), 64);                         /* secret coefficients */
+    s += 3 * tss_align_up(nn * sizeof(sc25519), 64);                     /* identifiers, Lagrange coefficients (reshare) */
+    s += tss_align_up(2 * POK_CHUNK * (sizeof(ge25519_p3) + sizeof(sc25519)), 64);
+    s += tss_align_up(msm_scratch_size(2 * POK_CHUNK), 64);
+    s += tss_align_up(frost_kg_exp_eval_scratch_size(tt), 64);
     return s + 16 * 64;
 }
 

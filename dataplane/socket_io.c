@@ -8,15 +8,8 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
-#include <time.h>
+#include "util/clock.h"
 #include <unistd.h>
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static dp_socket *as_socket(dp_port *port)
 {
@@ -72,7 +65,7 @@ static int socket_rx_burst(dp_port *port, dp_pkt **pkts, unsigned max)
         return 0;
     }
 
-    uint64_t t = now_ns();
+    uint64_t t = tss_clock_mono_ns();
     unsigned kept = 0;
     for (unsigned i = 0; i < (unsigned)n; i++) {
         dp_pkt *p = pkts[i];

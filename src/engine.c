@@ -8,6 +8,7 @@
 #include "dataplane/counter.h"
 #include "dataplane/wire.h"
 #include "src/metrics.h"
+#include "util/align.h"
 
 #define NO_SLOT UINT32_MAX
 
@@ -55,7 +56,7 @@ static ring_spsc *make_ring(engine *e, int i, size_t cap)
 {
     size_t fp = ring_spsc_footprint(pow2_at_least(cap));
     if (fp == 0) return NULL;
-    void *mem = aligned_alloc(RING_SPSC_ALIGN, (fp + RING_SPSC_ALIGN - 1) & ~(size_t)(RING_SPSC_ALIGN - 1));
+    void *mem = tss_aligned_alloc(RING_SPSC_ALIGN, fp);
     if (mem == NULL) return NULL;
     e->ring_mem[i] = mem;
     return ring_spsc_init(mem, pow2_at_least(cap));
@@ -549,7 +550,7 @@ int engine_init(engine *e, const engine_config *cfg)
     e->slot_size = (session_size() + 63u) & ~(size_t)63u;
     size_t msg_pool = (size_t)cfg->ring_capacity + (size_t)cfg->pending_sessions * cfg->early_messages;
     size_t index_len = pow2_at_least((size_t)n * 2);
-    e->arena = aligned_alloc(64, e->slot_size * n);
+    e->arena = tss_aligned_alloc(64, e->slot_size * n);
     e->slots = calloc(n, sizeof *e->slots);
     e->free_slots = calloc(n, sizeof *e->free_slots);
     e->index = malloc(index_len * sizeof *e->index);
@@ -562,7 +563,7 @@ int engine_init(engine *e, const engine_config *cfg)
     e->pending_msgs = calloc(cfg->pending_sessions * (size_t)cfg->early_messages + 1, sizeof *e->pending_msgs);
     /* DKG scratch, shared by the engine's sessions (used only inside one session call at a time). */
     size_t scratch_len = (session_scratch_size() + 63u) & ~(size_t)63u;
-    e->scratch = aligned_alloc(64, scratch_len);
+    e->scratch = tss_aligned_alloc(64, scratch_len);
     e->cfg.keys.scratch = e->scratch;
     e->cfg.keys.scratch_len = scratch_len;
     e->msg_in = make_ring(e, 0, cfg->ring_capacity);

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/clock.h"
 
 int tss_http_parse_url(const char *url, tss_http_endpoint *ep)
 {
@@ -67,18 +68,11 @@ int tss_http_parse_url(const char *url, tss_http_endpoint *ep)
     return TSS_OK;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for `events` on fd until the deadline. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
     for (;;) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - (int64_t)tss_clock_mono_ms();
         if (left <= 0)
             return TSS_ERR_TIMEOUT;
         struct pollfd p = {.fd = fd, .events = events};
@@ -253,7 +247,7 @@ int tss_http_request(const tss_http_endpoint *ep, const char *method, const char
         (bearer != NULL && strpbrk(bearer, "\r\n") != NULL))
         return TSS_ERR_INVALID_ARG;
     memset(resp, 0, sizeof *resp);
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = (int64_t)tss_clock_mono_ms() + timeout_ms;
 
     int fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)

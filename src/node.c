@@ -17,6 +17,9 @@
 #include "src/peers.h"
 #include "src/store.h"
 #include "tss/frost.h"
+#include "util/align.h"
+#include "util/bytes.h"
+#include "util/clock.h"
 
 #define MAX_ENGINES TSS_CONFIG_MAX_ENGINES
 #define MAX_P SESSION_MAX_PARTICIPANTS
@@ -139,15 +142,9 @@ struct node {
 
 /* ---- clocks and logging ---- */
 
-static uint64_t clock_ns(clockid_t c)
-{
-    struct timespec ts;
-    clock_gettime(c, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-static uint64_t real_wall_ms(void *ctx) { (void)ctx; return clock_ns(CLOCK_REALTIME) / 1000000u; }
-static uint64_t real_mono_ms(void *ctx) { (void)ctx; return clock_ns(CLOCK_MONOTONIC) / 1000000u; }
-static uint64_t real_mono_us(void *ctx) { (void)ctx; return clock_ns(CLOCK_MONOTONIC) / 1000u; }
+static uint64_t real_wall_ms(void *ctx) { (void)ctx; return tss_clock_wall_ms(); }
+static uint64_t real_mono_ms(void *ctx) { (void)ctx; return tss_clock_mono_ms(); }
+static uint64_t real_mono_us(void *ctx) { (void)ctx; return tss_clock_mono_us(); }
 
 static uint64_t now_us(node *n)
 {
@@ -216,7 +213,7 @@ static uint64_t get_u(rbuf *b, size_t width)
 
 static void sid_bytes(uint8_t out[8], uint64_t sid)
 {
-    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(sid >> (56 - 8 * i));
+    tss_store_be64(out, sid);
 }
 
 /* Public key record: ver | key_id u64 | generation u32 | t u16 | n u16 | group key | n x (index u16, share). */
@@ -420,7 +417,7 @@ static size_t secret_id(uint8_t id[36], const uint8_t group_pk[32], uint32_t gen
 {
     memcpy(id, group_pk, 32);
     if (generation == 0) return 32;
-    for (int i = 0; i < 4; i++) id[32 + i] = (uint8_t)(generation >> (24 - 8 * i));
+    tss_store_be32(id + 32, generation);
     return 36;
 }
 
@@ -1344,7 +1341,7 @@ static int alloc_pool(dp_pool *pool, void **mem, uint32_t count)
 {
     size_t sz = dp_pool_mem_size(count);
     if (sz == 0) return TSS_ERR_INVALID_ARG;
-    *mem = aligned_alloc(64, (sz + 63) & ~(size_t)63);
+    *mem = tss_aligned_alloc(64, sz);
     if (*mem == NULL) return TSS_ERR_CAPACITY;
     return dp_pool_init(pool, count, *mem, sz);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "util/align.h"
 
 static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
 {
@@ -101,7 +102,7 @@ int poller_init(poller *p, const poller_config *cfg)
     const engine_config *ec = &cfg->engines[0]->cfg;
     /* The engine's msg_ret ring holds ring_capacity + its pending buffer: the pool must not exceed it. */
     p->pool_per_engine = ec->ring_capacity + ec->pending_sessions * ec->early_messages;
-    p->rx_mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
+    p->rx_mem = tss_aligned_alloc(64, need);
     p->msg_mem = calloc((size_t)p->pool_per_engine * cfg->n_engines, sizeof *p->msg_mem);
     p->free_msgs = calloc((size_t)p->pool_per_engine * cfg->n_engines, sizeof *p->free_msgs);
     p->n_free = calloc(cfg->n_engines, sizeof *p->n_free);

@@ -1,6 +1,6 @@
 #include "src/api_internal.h"
 
-#include "dataplane/socket_io.h"
+#include "dataplane/addr.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>

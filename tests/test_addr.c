@@ -37,7 +37,7 @@ static void test_parse_and_format(void **state)
     assert_int_equal(ntohl(a.u.in4.sin_addr.s_addr), 0x0a000007u);
     assert_int_equal(a.len, sizeof a.u.in4);
     /* The first len characters only. */
-    assert_int_equal(dp_addr_parse_n(&a, "[::1]:80/v1/sessions", 9), TSS_OK);
+    assert_int_equal(dp_addr_parse_n(&a, "[::1]:80/v1/sessions", 8), TSS_OK);
     assert_int_equal(ntohs(a.u.in6.sin6_port), 80);
 }
 

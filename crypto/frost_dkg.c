@@ -389,11 +389,9 @@ static void merge_own_id(frost_kg_index *all, const frost_kg_index *idx1, size_t
     }
 }
 
-/* kp from the combined share (SECRET; plus the old share for a refresh) and the finished pkp, checked
- * against pkp's entry for id (for a refresh this also checks old_kp). */
-static int make_key_package(tss_frost_key_package *kp, const tss_frost_public_key_package *pkp,
-                            const tss_frost_identifier *id, const sc25519 *share, const tss_frost_key_package *old_kp,
-                            uint32_t t)
+int frost_kg_key_package(tss_frost_key_package *kp, const tss_frost_public_key_package *pkp,
+                         const tss_frost_identifier *id, const sc25519 *share, const tss_frost_key_package *old_kp,
+                         uint32_t t)
 {
     sc25519 s = *share;
     if (old_kp != NULL) {
@@ -541,7 +539,7 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
         ge25519_tobytes(pkp->verifying_key.bytes, &C[0]);
     }
 
-    rc = make_key_package(kp, pkp, &sp->identifier, &v.share, old_kp, t);
+    rc = frost_kg_key_package(kp, pkp, &sp->identifier, &v.share, old_kp, t);
     sodium_memzero(&v.share, sizeof v.share);
     return rc;
 }

@@ -26,5 +26,6 @@ libdir=$(pc --variable=libdir tss)
 LD_LIBRARY_PATH="$libdir" "$root/public_api"
 LD_LIBRARY_PATH="$libdir" "$root/public_node_api"
 # The programs built against the installed libraries use them, not the build tree's.
-LD_LIBRARY_PATH="$libdir" ldd "$root/public_api" | grep -q "$libdir/libtss.so" || { echo "not linked to the installed libtss"; exit 1; }
+LD_LIBRARY_PATH="$libdir" ldd "$root/public_api" >"$root/ldd.txt"
+grep -q "$libdir/libtss.so" "$root/ldd.txt" || { echo "not linked to the installed libtss:"; cat "$root/ldd.txt"; exit 1; }
 echo "tss.pc and tss-node.pc: the public API tests build and pass against the installed libraries"

@@ -19,6 +19,7 @@
 #include "crypto/ed25519_internal.h"
 #include "crypto/ge25519.h"
 #include "crypto/sc25519.h"
+#include "util/bytes.h"
 
 #define SCRATCH_ALIGN 16
 #define SINGLE_CHECK_MAX 2
@@ -104,13 +105,6 @@ static int cmp_pk(const void *a, const void *b)
     const int c = memcmp(x->pk, y->pk, 32);
     if (c) return c;
     return (x->sig > y->sig) - (x->sig < y->sig);
-}
-
-static uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
 }
 
 /* 0 if sum over live[lo, hi) of the batch equation holds, -1 otherwise. */
@@ -272,8 +266,8 @@ static void verify_chunk(batch_ws *ws, const uint8_t *const sigs[], const uint8_
     for (size_t j = 0; j < n_live; j++) {
         const uint32_t i = ws->live[j];
         sc25519 *z = &ws->z[i];
-        z->v[0] = load64_le(ws->rnd + 16 * j);
-        z->v[1] = load64_le(ws->rnd + 16 * j + 8);
+        z->v[0] = tss_load_le64(ws->rnd + 16 * j);
+        z->v[1] = tss_load_le64(ws->rnd + 16 * j + 8);
         z->v[2] = z->v[3] = 0;
         if ((z->v[0] | z->v[1]) == 0) z->v[0] = 1; /* z_i must be invertible mod L */
         sc25519_mul(&ws->zk[i], z, &ws->k[i]);

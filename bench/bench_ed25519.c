@@ -158,9 +158,9 @@ int main(int argc, char **argv)
     if (tss_init() != 0) return 1;
     if (bench_sigs_init(&g_set, MAX_N, MSG_LEN) != 0) return 1;
     uint8_t sk[64];
-    tss_ed25519_keypair(g_one_pk, sk);
+    if (tss_ed25519_keypair(g_one_pk, sk) != TSS_OK) return 1;
     for (size_t i = 0; i < MAX_N; i++) {
-        tss_ed25519_sign(g_one_sig[i], g_set.msgs[i], MSG_LEN, sk);
+        if (tss_ed25519_sign(g_one_sig[i], g_set.msgs[i], MSG_LEN, sk) != TSS_OK) return 1;
         g_one_sigs[i] = g_one_sig[i];
         g_one_pks[i] = g_one_pk;
     }

@@ -245,9 +245,13 @@ static void sign_setup(sign_case *c, uint32_t n, uint32_t t)
         fprintf(stderr, "dealer keygen failed\n");
         exit(1);
     }
-    for (uint32_t i = 0; i < t; i++)
-        tss_frost_round1_commit(&c->nonces[i], &c->comms[i], &c->kps[i]);
-    tss_frost_signing_package_init(&c->pkg, c->comms, t, SIGN_MSG, sizeof SIGN_MSG);
+    int rc = TSS_OK;
+    for (uint32_t i = 0; i < t && rc == TSS_OK; i++) rc = tss_frost_round1_commit(&c->nonces[i], &c->comms[i], &c->kps[i]);
+    if (rc == TSS_OK) rc = tss_frost_signing_package_init(&c->pkg, c->comms, t, SIGN_MSG, sizeof SIGN_MSG);
+    if (rc != TSS_OK) {
+        fprintf(stderr, "round 1 failed\n");
+        exit(1);
+    }
     /* commitments are sorted in place: sign each with its own key package */
     for (uint32_t i = 0; i < t; i++) {
         if (tss_frost_round2_sign(&c->sig_shares[i], &c->pkg, &c->nonces[i], &c->kps[i]) != TSS_OK) {

@@ -30,10 +30,14 @@ int bench_sigs_init(bench_sigs *s, size_t n, size_t msg_len)
     for (size_t i = 0; i < n; i++) {
         uint8_t sk[64];
         uint8_t *m = s->msg + i * msg_len;
-        tss_ed25519_keypair(s->pk[i], sk);
         randombytes_buf(m, msg_len);
-        tss_ed25519_sign(s->sig[i], m, msg_len, sk);
+        int rc = tss_ed25519_keypair(s->pk[i], sk);
+        if (rc == TSS_OK) rc = tss_ed25519_sign(s->sig[i], m, msg_len, sk);
         sodium_memzero(sk, sizeof sk);
+        if (rc != TSS_OK) {
+            bench_sigs_free(s);
+            return -1;
+        }
         s->sigs[i] = s->sig[i];
         s->pks[i] = s->pk[i];
         s->msgs[i] = m;

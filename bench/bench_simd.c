@@ -31,9 +31,11 @@ static void setup(void)
 {
     for (size_t i = 0; i < MAX_N; i++) {
         uint8_t sk[64];
-        tss_ed25519_keypair(g_pk[i], sk);
         randombytes_buf(g_msg[i], MSG_LEN);
-        tss_ed25519_sign(g_sig[i], g_msg[i], MSG_LEN, sk);
+        if (tss_ed25519_keypair(g_pk[i], sk) != TSS_OK || tss_ed25519_sign(g_sig[i], g_msg[i], MSG_LEN, sk) != TSS_OK) {
+            fprintf(stderr, "signing the benchmark's messages failed\n");
+            exit(1);
+        }
         g_sigs[i] = g_sig[i];
         g_pks[i] = g_pk[i];
         g_msgs[i] = g_msg[i];

@@ -3,25 +3,14 @@
 
 #include <string.h>
 
+#include "util/bytes.h"
+
 const fe25519 fe25519_d = { { 0x34dca135978a3ULL, 0x1a8283b156ebdULL, 0x5e7a26001c029ULL, 0x739c663a03cbbULL,
                               0x52036cee2b6ffULL } };
 const fe25519 fe25519_d2 = { { 0x69b9426b2f159ULL, 0x35050762add7aULL, 0x3cf44c0038052ULL, 0x6738cc7407977ULL,
                                0x2406d9dc56dffULL } };
 const fe25519 fe25519_sqrtm1 = { { 0x61b274a0ea0b0ULL, 0x0d5a5fc8f189dULL, 0x7ef5e9cbd0c60ULL,
                                    0x78595a6804c9eULL, 0x2b8324804fc1dULL } };
-
-static uint64_t load64_le(const uint8_t *s)
-{
-    return (uint64_t)s[0] | ((uint64_t)s[1] << 8) | ((uint64_t)s[2] << 16) | ((uint64_t)s[3] << 24) |
-           ((uint64_t)s[4] << 32) | ((uint64_t)s[5] << 40) | ((uint64_t)s[6] << 48) | ((uint64_t)s[7] << 56);
-}
-
-static void store64_le(uint8_t *s, uint64_t x)
-{
-    for (int i = 0; i < 8; i++) {
-        s[i] = (uint8_t)(x >> (8 * i));
-    }
-}
 
 void fe25519_mul_small(fe25519 *h, const fe25519 *f, uint32_t n)
 {
@@ -83,11 +72,11 @@ void fe25519_pow22523(fe25519 *h, const fe25519 *f)
 
 void fe25519_frombytes(fe25519 *h, const uint8_t s[32])
 {
-    h->v[0] = load64_le(s) & FE25519_MASK51;
-    h->v[1] = (load64_le(s + 6) >> 3) & FE25519_MASK51;
-    h->v[2] = (load64_le(s + 12) >> 6) & FE25519_MASK51;
-    h->v[3] = (load64_le(s + 19) >> 1) & FE25519_MASK51;
-    h->v[4] = (load64_le(s + 24) >> 12) & FE25519_MASK51;
+    h->v[0] = tss_load_le64(s) & FE25519_MASK51;
+    h->v[1] = (tss_load_le64(s + 6) >> 3) & FE25519_MASK51;
+    h->v[2] = (tss_load_le64(s + 12) >> 6) & FE25519_MASK51;
+    h->v[3] = (tss_load_le64(s + 19) >> 1) & FE25519_MASK51;
+    h->v[4] = (tss_load_le64(s + 24) >> 12) & FE25519_MASK51;
 }
 
 void fe25519_tobytes(uint8_t s[32], const fe25519 *f)
@@ -106,10 +95,10 @@ void fe25519_tobytes(uint8_t s[32], const fe25519 *f)
     h3 += h2 >> 51; h2 &= FE25519_MASK51;
     h4 += h3 >> 51; h3 &= FE25519_MASK51;
     h4 &= FE25519_MASK51;   /* drops q * 2^255 */
-    store64_le(s, h0 | (h1 << 51));
-    store64_le(s + 8, (h1 >> 13) | (h2 << 38));
-    store64_le(s + 16, (h2 >> 26) | (h3 << 25));
-    store64_le(s + 24, (h3 >> 39) | (h4 << 12));
+    tss_store_le64(s, h0 | (h1 << 51));
+    tss_store_le64(s + 8, (h1 >> 13) | (h2 << 38));
+    tss_store_le64(s + 16, (h2 >> 26) | (h3 << 25));
+    tss_store_le64(s + 24, (h3 >> 39) | (h4 << 12));
 }
 
 int fe25519_iszero(const fe25519 *f)

@@ -9,6 +9,7 @@
 #include "crypto/frost_internal.h"
 #include "crypto/frost_poly.h"
 #include "crypto/frost_vss.h"
+#include "util/align.h"
 
 /* Proofs verified per MSM: 2 points each; Straus territory, bounded scratch. */
 #define POK_CHUNK 64
@@ -48,23 +49,18 @@ void tss_frost_dkg_secret_package_clear(tss_frost_dkg_secret_package *sp)
     sp->state = FROST_KG_STATE_EMPTY;
 }
 
-static size_t round64(size_t x)
-{
-    return (x + 63) & ~(size_t)63;
-}
-
 size_t tss_frost_keygen_scratch_size(uint32_t n, uint32_t t)
 {
     const size_t nn = (size_t)n + 1, tt = (size_t)t + 1;
     size_t s = 0;
-    s += 4 * round64(nn * sizeof(frost_kg_index));              /* sender indices, all participants */
-    s += round64(nn);                                           /* culprit flags */
-    s += 2 * round64(tt * sizeof(ge25519_p3));                  /* summed and per-sender commitments */
-    s += round64(tt * sizeof(sc25519));                         /* secret coefficients */
-    s += 3 * round64(nn * sizeof(sc25519));                     /* identifiers, Lagrange coefficients (reshare) */
-    s += round64(2 * POK_CHUNK * (sizeof(ge25519_p3) + sizeof(sc25519)));
-    s += round64(msm_scratch_size(2 * POK_CHUNK));
-    s += round64(frost_kg_exp_eval_scratch_size(tt));
+    s += 4 * tss_align_up(nn * sizeof(frost_kg_index), 64);              /* sender indices, all participants */
+    s += tss_align_up(nn, 64);                                           /* culprit flags */
+    s += 2 * tss_align_up(tt * sizeof(ge25519_p3), 64);                  /* summed and per-sender commitments */
+    s += tss_align_up(tt * sizeof(sc25519), 64);                         /* secret coefficients */
+    s += 3 * tss_align_up(nn * sizeof(sc25519), 64);                     /* identifiers, Lagrange coefficients (reshare) */
+    s += tss_align_up(2 * POK_CHUNK * (sizeof(ge25519_p3) + sizeof(sc25519)), 64);
+    s += tss_align_up(msm_scratch_size(2 * POK_CHUNK), 64);
+    s += tss_align_up(frost_kg_exp_eval_scratch_size(tt), 64);
     return s + 16 * 64;
 }
 
@@ -373,6 +369,59 @@ int tss_frost_dkg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_p
 
 /* ---- part 3 ---- */
 
+/* all = the n_round1 sorted senders of idx1 with own (idx 0) inserted in identifier order. */
+static void merge_own_id(frost_kg_index *all, const frost_kg_index *idx1, size_t n_round1,
+                         const tss_frost_identifier *own)
+{
+    size_t a = 0;
+    int placed = 0;
+    for (size_t k = 0; k < n_round1; k++) {
+        if (!placed && tss_frost_identifier_cmp(own, &idx1[k].id) < 0) {
+            all[a].id = *own;
+            all[a++].idx = 0;
+            placed = 1;
+        }
+        all[a++] = idx1[k];
+    }
+    if (!placed) {
+        all[a].id = *own;
+        all[a].idx = 0;
+    }
+}
+
+int frost_kg_key_package(tss_frost_key_package *kp, const tss_frost_public_key_package *pkp,
+                         const tss_frost_identifier *id, const sc25519 *share, const tss_frost_key_package *old_kp,
+                         uint32_t t)
+{
+    sc25519 s = *share;
+    if (old_kp != NULL) {
+        sc25519 old;
+        if (frost_scalar_decode(&old, old_kp->signing_share.bytes) != TSS_OK) {
+            sodium_memzero(&s, sizeof s);
+            return TSS_ERR_ENCODING;
+        }
+        sc25519_add(&s, &s, &old);
+        sodium_memzero(&old, sizeof old);
+    }
+    ge25519_p3 Y;
+    ge25519_scalarmult_base(&Y, &s);
+    kp->version = TSS_FROST_VERSION;
+    kp->identifier = *id;
+    sc25519_to_bytes(kp->signing_share.bytes, &s);
+    ge25519_tobytes(kp->verifying_share.bytes, &Y);
+    kp->verifying_key = pkp->verifying_key;
+    kp->min_signers = t;
+    sodium_memzero(&s, sizeof s);
+
+    tss_frost_verifying_share listed;
+    if (tss_frost_public_key_package_find(&listed, pkp, id) != TSS_OK ||
+        memcmp(listed.bytes, kp->verifying_share.bytes, 32) != 0) {
+        sodium_memzero(kp, sizeof *kp);
+        return TSS_ERR_VERIFY;
+    }
+    return TSS_OK;
+}
+
 int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
                    const tss_frost_dkg_secret_package *sp, const tss_frost_dkg_round1_package *round1,
                    size_t n_round1, const tss_frost_dkg_round2_package *round2, size_t n_round2,
@@ -473,20 +522,7 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
     }
 
     /* Every participant's verifying share, in identifier order. */
-    size_t a = 0;
-    int placed = 0;
-    for (size_t k = 0; k < n_round1; k++) {
-        if (!placed && tss_frost_identifier_cmp(&sp->identifier, &idx1[k].id) < 0) {
-            all[a].id = sp->identifier;
-            all[a++].idx = 0;
-            placed = 1;
-        }
-        all[a++] = idx1[k];
-    }
-    if (!placed) {
-        all[a].id = sp->identifier;
-        all[a++].idx = 0;
-    }
+    merge_own_id(all, idx1, n_round1, &sp->identifier);
     rc = frost_kg_fill_verifying_shares(v.ops, pkp, all, n, C, t, refresh ? old_pkp : NULL, eval, eval_len);
     if (rc != TSS_OK) {
         sodium_memzero(&v.share, sizeof v.share);
@@ -503,36 +539,9 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
         ge25519_tobytes(pkp->verifying_key.bytes, &C[0]);
     }
 
-    sc25519 s = v.share;
-    if (refresh) {
-        sc25519 old;
-        if (frost_scalar_decode(&old, old_kp->signing_share.bytes) != TSS_OK) {
-            sodium_memzero(&v.share, sizeof v.share);
-            sodium_memzero(&s, sizeof s);
-            return TSS_ERR_ENCODING;
-        }
-        sc25519_add(&s, &s, &old);
-        sodium_memzero(&old, sizeof old);
-    }
-    ge25519_p3 Y;
-    ge25519_scalarmult_base(&Y, &s);
-    kp->version = TSS_FROST_VERSION;
-    kp->identifier = sp->identifier;
-    sc25519_to_bytes(kp->signing_share.bytes, &s);
-    ge25519_tobytes(kp->verifying_share.bytes, &Y);
-    kp->verifying_key = pkp->verifying_key;
-    kp->min_signers = t;
+    rc = frost_kg_key_package(kp, pkp, &sp->identifier, &v.share, old_kp, t);
     sodium_memzero(&v.share, sizeof v.share);
-    sodium_memzero(&s, sizeof s);
-
-    /* The key package must agree with the public key package (for refresh this also checks old_kp). */
-    tss_frost_verifying_share listed;
-    if (tss_frost_public_key_package_find(&listed, pkp, &sp->identifier) != TSS_OK ||
-        memcmp(listed.bytes, kp->verifying_share.bytes, 32) != 0) {
-        sodium_memzero(kp, sizeof *kp);
-        return TSS_ERR_VERIFY;
-    }
-    return TSS_OK;
+    return rc;
 }
 
 int tss_frost_dkg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,

@@ -28,4 +28,11 @@ int frost_kg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
                    void *scratch, size_t scratch_len, tss_frost_identifier *culprits, size_t culprits_cap,
                    size_t *n_culprits);
 
+/* The key package for id from its combined share (SECRET; plus old_kp's share for a refresh, NULL otherwise)
+ * and the finished public key package, checked against pkp's entry for id (for a refresh this also checks
+ * old_kp): TSS_OK, TSS_ERR_ENCODING (old share), TSS_ERR_VERIFY (kp is wiped). DKG, refresh and reshare. */
+int frost_kg_key_package(tss_frost_key_package *kp, const tss_frost_public_key_package *pkp,
+                         const tss_frost_identifier *id, const sc25519 *share, const tss_frost_key_package *old_kp,
+                         uint32_t t);
+
 #endif

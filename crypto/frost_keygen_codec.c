@@ -120,7 +120,7 @@ int tss_frost_dkg_round1_package_peek(uint32_t *n_commitments, const uint8_t *in
                                      TSS_FROST_TAG_DKG_ROUND1_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t n = frost_wire_get_u32(in + 34);
+    uint32_t n = tss_load_le32(in + 34);
     if (n > TSS_FROST_MAX_SIGNERS || in_len != TSS_FROST_DKG_ROUND1_PACKAGE_BYTES(n))
         return TSS_ERR_ENCODING;
     *n_commitments = n;
@@ -138,7 +138,7 @@ int tss_frost_dkg_round1_package_serialize(uint8_t *out, size_t out_cap, size_t 
     if (rc != TSS_OK)
         return rc;
     memcpy(out + 2, pkg->identifier.bytes, 32);
-    frost_wire_put_u32(out + 34, pkg->n_commitments);
+    tss_store_le32(out + 34, pkg->n_commitments);
     uint8_t *p = out + 38;
     for (uint32_t k = 0; k < pkg->n_commitments; k++, p += 32)
         memcpy(p, pkg->commitment[k].bytes, 32);
@@ -218,7 +218,7 @@ int tss_frost_dkg_secret_package_peek(uint32_t *min_signers, const uint8_t *in, 
     int rc = frost_wire_check_header(in, in_len, SECRET_HEADER_BYTES, TSS_FROST_TAG_DKG_SECRET_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t t = frost_wire_get_u32(in + 36), n_comm = frost_wire_get_u32(in + 44);
+    uint32_t t = tss_load_le32(in + 36), n_comm = tss_load_le32(in + 44);
     if (t > TSS_FROST_MAX_SIGNERS || n_comm > TSS_FROST_MAX_SIGNERS ||
         in_len != TSS_FROST_DKG_SECRET_PACKAGE_BYTES(t, n_comm))
         return TSS_ERR_ENCODING;
@@ -243,9 +243,9 @@ int tss_frost_dkg_secret_package_serialize(uint8_t *out, size_t out_cap, size_t 
     out[2] = sp->state;
     out[3] = sp->refresh;
     memcpy(out + 4, sp->identifier.bytes, 32);
-    frost_wire_put_u32(out + 36, t);
-    frost_wire_put_u32(out + 40, sp->max_signers);
-    frost_wire_put_u32(out + 44, sp->n_commitments);
+    tss_store_le32(out + 36, t);
+    tss_store_le32(out + 40, sp->max_signers);
+    tss_store_le32(out + 44, sp->n_commitments);
     uint8_t *p = out + 48;
     for (uint32_t j = 0; j < t; j++, p += 32) {
         if (sp->state == FROST_KG_STATE_PART1)
@@ -267,7 +267,7 @@ int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, c
     int rc = tss_frost_dkg_secret_package_peek(&t, in, in_len);
     if (rc != TSS_OK)
         return rc;
-    const uint32_t n_comm = frost_wire_get_u32(in + 44);
+    const uint32_t n_comm = tss_load_le32(in + 44);
     if (t > sp->capacity || n_comm > sp->capacity)
         return TSS_ERR_CAPACITY;
     tss_frost_dkg_secret_package_clear(sp);
@@ -276,7 +276,7 @@ int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, c
     sp->refresh = in[3];
     memcpy(sp->identifier.bytes, in + 4, 32);
     sp->min_signers = t;
-    sp->max_signers = frost_wire_get_u32(in + 40);
+    sp->max_signers = tss_load_le32(in + 40);
     sp->n_commitments = n_comm;
     const uint8_t *p = in + 48;
     for (uint32_t j = 0; j < t; j++, p += 32)

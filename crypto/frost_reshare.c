@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "crypto/frost_dkg_internal.h"
 #include "crypto/frost_internal.h"
 #include "crypto/frost_poly.h"
 #include "crypto/frost_vss.h"
@@ -226,19 +227,7 @@ int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_pac
     pkp->min_signers = t_new;
     pkp->verifying_key = old_pkp->verifying_key;
 
-    kp->version = TSS_FROST_VERSION;
-    kp->identifier = *id;
-    sc25519_to_bytes(kp->signing_share.bytes, &v.share);
-    ge25519_tobytes(kp->verifying_share.bytes, &v.Y);
-    kp->verifying_key = old_pkp->verifying_key;
-    kp->min_signers = t_new;
+    rc = frost_kg_key_package(kp, pkp, id, &v.share, NULL, t_new);
     sodium_memzero(&v.share, sizeof v.share);
-
-    tss_frost_verifying_share listed;
-    if (tss_frost_public_key_package_find(&listed, pkp, id) != TSS_OK ||
-        memcmp(listed.bytes, kp->verifying_share.bytes, 32) != 0) {
-        sodium_memzero(kp, sizeof *kp);
-        return TSS_ERR_VERIFY;
-    }
-    return TSS_OK;
+    return rc;
 }

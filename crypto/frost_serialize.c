@@ -18,7 +18,7 @@ int tss_frost_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_le
     memcpy(out + 34, kp->signing_share.bytes, 32);
     memcpy(out + 66, kp->verifying_share.bytes, 32);
     memcpy(out + 98, kp->verifying_key.bytes, 32);
-    frost_wire_put_u32(out + 130, kp->min_signers);
+    tss_store_le32(out + 130, kp->min_signers);
     return TSS_OK;
 }
 
@@ -37,7 +37,7 @@ int tss_frost_key_package_deserialize(tss_frost_key_package *kp, const uint8_t *
     memcpy(tmp.signing_share.bytes, in + 34, 32);
     memcpy(tmp.verifying_share.bytes, in + 66, 32);
     memcpy(tmp.verifying_key.bytes, in + 98, 32);
-    tmp.min_signers = frost_wire_get_u32(in + 130);
+    tmp.min_signers = tss_load_le32(in + 130);
     rc = tss_frost_key_package_validate(&tmp);
     if (rc == TSS_ERR_ZERO_ID || rc == TSS_ERR_INVALID_ARG)
         rc = TSS_ERR_ENCODING;
@@ -58,8 +58,8 @@ int tss_frost_public_key_package_serialize(uint8_t *out, size_t out_cap, size_t 
                                     TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    frost_wire_put_u32(out + 2, pkp->min_signers);
-    frost_wire_put_u32(out + 6, pkp->max_signers);
+    tss_store_le32(out + 2, pkp->min_signers);
+    tss_store_le32(out + 6, pkp->max_signers);
     memcpy(out + 10, pkp->verifying_key.bytes, 32);
     uint8_t *p = out + 42;
     for (uint32_t i = 0; i < pkp->max_signers; i++, p += 64) {
@@ -77,7 +77,7 @@ int tss_frost_public_key_package_deserialize(tss_frost_public_key_package *pkp, 
                                      TSS_FROST_TAG_PUBLIC_KEY_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t t = frost_wire_get_u32(in + 2), n = frost_wire_get_u32(in + 6);
+    uint32_t t = tss_load_le32(in + 2), n = tss_load_le32(in + 6);
     if (t < 1 || t > n || n > TSS_FROST_MAX_SIGNERS || in_len != TSS_FROST_PUBLIC_KEY_PACKAGE_BYTES(n))
         return TSS_ERR_ENCODING;
     if (n > pkp->capacity)
@@ -227,11 +227,11 @@ int tss_frost_signing_package_serialize(uint8_t *out, size_t out_cap, size_t *ou
                                 out_len, TSS_FROST_TAG_SIGNING_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    frost_wire_put_u32(out + 2, pkg->n_commitments);
+    tss_store_le32(out + 2, pkg->n_commitments);
     uint8_t *p = out + 6;
     for (uint32_t i = 0; i < pkg->n_commitments; i++, p += 96)
         write_commitment_body(p, &pkg->commitments[i]);
-    frost_wire_put_u32(p, (uint32_t)pkg->message_len);
+    tss_store_le32(p, (uint32_t)pkg->message_len);
     if (pkg->message_len != 0)
         memcpy(p + 4, pkg->message, pkg->message_len);
     return TSS_OK;
@@ -247,11 +247,11 @@ int tss_frost_signing_package_deserialize(tss_frost_signing_package *pkg,
     int rc = frost_wire_check_header(in, in_len, TSS_FROST_SIGNING_PACKAGE_BYTES(0, 0), TSS_FROST_TAG_SIGNING_PACKAGE);
     if (rc != TSS_OK)
         return rc;
-    uint32_t n = frost_wire_get_u32(in + 2);
+    uint32_t n = tss_load_le32(in + 2);
     if (n < 1 || n > TSS_FROST_MAX_SIGNERS || in_len < TSS_FROST_SIGNING_PACKAGE_BYTES(n, 0))
         return TSS_ERR_ENCODING;
     const uint8_t *p = in + 6 + (size_t)n * 96;
-    uint32_t msg_len = frost_wire_get_u32(p);
+    uint32_t msg_len = tss_load_le32(p);
     if (in_len != TSS_FROST_SIGNING_PACKAGE_BYTES(n, msg_len))
         return TSS_ERR_ENCODING;
     if (n > commitments_cap || msg_len > message_cap)

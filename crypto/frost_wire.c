@@ -3,17 +3,7 @@
 
 #include "crypto/frost_internal.h"
 #include "crypto/frost_wire.h"
-
-void frost_wire_put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint32_t frost_wire_get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#include "util/bytes.h"
 
 int frost_wire_begin_write(uint8_t *out, size_t out_cap, size_t need, size_t *out_len, uint8_t tag)
 {

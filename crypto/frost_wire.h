@@ -6,10 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tss/frost.h"
-
-/* Little-endian u32. */
-void frost_wire_put_u32(uint8_t *p, uint32_t v);
-uint32_t frost_wire_get_u32(const uint8_t *p);
+#include "util/bytes.h" /* counts are little-endian u32: tss_load_le32 / tss_store_le32 */
 
 /* Checks the output buffer holds need bytes, writes the header and sets *out_len = need:
  * TSS_OK, TSS_ERR_INVALID_ARG (NULL out/out_len) or TSS_ERR_CAPACITY. */

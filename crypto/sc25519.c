@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "util/bytes.h"
+
 /* GCC's vectorizer packs the limb selects into SSE registers through the stack; the resulting
  * store-forwarding stalls made every operation 2-3x slower (mul 120 ns -> 50 ns without it). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -15,6 +17,7 @@ __extension__ typedef unsigned __int128 u128;
 /* Carry chains: the x86-64 intrinsics compile to adc/sbb chains; the portable form to more code. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <x86intrin.h>
+
 static inline uint64_t addc(uint64_t a, uint64_t b, unsigned char *c)
 {
     unsigned long long o;
@@ -51,17 +54,6 @@ static const uint8_t L_MINUS_2[32] = {
     0xeb, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 };
-
-static uint64_t load64_le(const uint8_t *p)
-{
-    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) | ((uint64_t)p[3] << 24) |
-           ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) | ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
-}
-
-static void store64_le(uint8_t *p, uint64_t x)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(x >> (8 * i));
-}
 
 /* r = a - L if a >= L, else a (a < 2^256), without branching on a. */
 static inline void cond_sub_L(uint64_t r[4], const uint64_t a[4])
@@ -199,7 +191,7 @@ void sc25519_from_u64(sc25519 *r, uint64_t x)
 int sc25519_from_bytes_canonical(sc25519 *r, const uint8_t s[32])
 {
     uint64_t a[4];
-    for (int i = 0; i < 4; i++) a[i] = load64_le(s + 8 * i);
+    for (int i = 0; i < 4; i++) a[i] = tss_load_le64(s + 8 * i);
     uint64_t borrow = 0;
     for (int i = 0; i < 4; i++) {
         u128 d = (u128)a[i] - L[i] - borrow;
@@ -214,7 +206,7 @@ int sc25519_from_bytes_canonical(sc25519 *r, const uint8_t s[32])
 void sc25519_from_bytes_reduce32(sc25519 *r, const uint8_t s[32])
 {
     uint64_t x[8] = {0};
-    for (int i = 0; i < 4; i++) x[i] = load64_le(s + 8 * i);
+    for (int i = 0; i < 4; i++) x[i] = tss_load_le64(s + 8 * i);
     reduce512(r->v, x);
     sodium_memzero(x, sizeof x);
 }
@@ -222,14 +214,14 @@ void sc25519_from_bytes_reduce32(sc25519 *r, const uint8_t s[32])
 void sc25519_from_bytes_reduce64(sc25519 *r, const uint8_t s[64])
 {
     uint64_t x[8];
-    for (int i = 0; i < 8; i++) x[i] = load64_le(s + 8 * i);
+    for (int i = 0; i < 8; i++) x[i] = tss_load_le64(s + 8 * i);
     reduce512(r->v, x);
     sodium_memzero(x, sizeof x);
 }
 
 void sc25519_to_bytes(uint8_t s[32], const sc25519 *a)
 {
-    for (int i = 0; i < 4; i++) store64_le(s + 8 * i, a->v[i]);
+    for (int i = 0; i < 4; i++) tss_store_le64(s + 8 * i, a->v[i]);
 }
 
 void sc25519_add(sc25519 *r, const sc25519 *a, const sc25519 *b)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "util/align.h"
 
 enum { SLOT_FREE = 0, SLOT_PARTIAL = 1, SLOT_COMPLETE = 2 };
 
@@ -17,15 +18,10 @@ struct reasm_slot {
 
 _Static_assert(WIRE_MAX_FRAGMENTS <= 64, "fragment bitmap is a uint64_t");
 
-static size_t align16(size_t n)
-{
-    return (n + 15u) & ~(size_t)15u;
-}
-
 size_t reasm_mem_size(const reasm_config *cfg)
 {
     if (cfg == NULL || cfg->slots == 0 || cfg->max_msg_len > WIRE_MAX_MESSAGE) return 0;
-    return align16((size_t)cfg->slots * sizeof(reasm_slot)) + (size_t)cfg->slots * cfg->max_msg_len;
+    return tss_align_up((size_t)cfg->slots * sizeof(reasm_slot), 16) + (size_t)cfg->slots * cfg->max_msg_len;
 }
 
 int reasm_init(reasm *r, const reasm_config *cfg, void *mem, size_t mem_len)
@@ -36,7 +32,7 @@ int reasm_init(reasm *r, const reasm_config *cfg, void *mem, size_t mem_len)
     memset(r, 0, sizeof *r);
     r->cfg = *cfg;
     r->slots = mem;
-    r->bufs = (uint8_t *)mem + align16((size_t)cfg->slots * sizeof(reasm_slot));
+    r->bufs = (uint8_t *)mem + tss_align_up((size_t)cfg->slots * sizeof(reasm_slot), 16);
     memset(r->slots, 0, (size_t)cfg->slots * sizeof(reasm_slot));
     return TSS_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/addr.h"
 #include "dataplane/counter.h"
 
 struct simnet_flight {
@@ -39,21 +40,10 @@ static int chance(simnet *n, uint32_t ppm)
     return ppm > 0 && rng_next(n) % 1000000u < ppm;
 }
 
-static int addr_eq(const dp_addr *a, const dp_addr *b)
-{
-    if (a->u.sa.sa_family != b->u.sa.sa_family) return 0;
-    if (a->u.sa.sa_family == AF_INET)
-        return a->u.in4.sin_port == b->u.in4.sin_port && a->u.in4.sin_addr.s_addr == b->u.in4.sin_addr.s_addr;
-    if (a->u.sa.sa_family == AF_INET6)
-        return a->u.in6.sin6_port == b->u.in6.sin6_port &&
-               memcmp(&a->u.in6.sin6_addr, &b->u.in6.sin6_addr, sizeof a->u.in6.sin6_addr) == 0;
-    return 0;
-}
-
 static simnet_port *route(simnet *n, const dp_addr *to)
 {
     for (uint32_t i = 0; i < n->n_ports; i++)
-        if (n->ports[i]->open && addr_eq(&n->ports[i]->addr, to)) return n->ports[i];
+        if (n->ports[i]->open && dp_addr_equal(&n->ports[i]->addr, to)) return n->ports[i];
     return NULL;
 }
 

@@ -8,38 +8,12 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
-#include <time.h>
+#include "util/clock.h"
 #include <unistd.h>
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static dp_socket *as_socket(dp_port *port)
 {
     return (dp_socket *)((uint8_t *)port - offsetof(dp_socket, port));
-}
-
-int dp_addr_from_string(dp_addr *out, const char *host, uint16_t port)
-{
-    if (out == NULL || host == NULL) return TSS_ERR_INVALID_ARG;
-    memset(out, 0, sizeof *out);
-    if (inet_pton(AF_INET, host, &out->u.in4.sin_addr) == 1) {
-        out->u.in4.sin_family = AF_INET;
-        out->u.in4.sin_port = htons(port);
-        out->len = sizeof out->u.in4;
-        return TSS_OK;
-    }
-    if (inet_pton(AF_INET6, host, &out->u.in6.sin6_addr) == 1) {
-        out->u.in6.sin6_family = AF_INET6;
-        out->u.in6.sin6_port = htons(port);
-        out->len = sizeof out->u.in6;
-        return TSS_OK;
-    }
-    return TSS_ERR_INVALID_ARG;
 }
 
 static int socket_rx_burst(dp_port *port, dp_pkt **pkts, unsigned max)
@@ -72,7 +46,7 @@ static int socket_rx_burst(dp_port *port, dp_pkt **pkts, unsigned max)
         return 0;
     }
 
-    uint64_t t = now_ns();
+    uint64_t t = tss_clock_mono_ns();
     unsigned kept = 0;
     for (unsigned i = 0; i < (unsigned)n; i++) {
         dp_pkt *p = pkts[i];

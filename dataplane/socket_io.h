@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "dataplane/addr.h"
 #include "dataplane/pkt.h"
 
 #ifdef __cplusplus
@@ -33,9 +34,6 @@ int dp_socket_open(dp_socket *s, dp_pool *pool, const char *host, uint16_t port)
 /* The bound address (after an ephemeral bind, the port chosen). */
 int dp_socket_local_addr(const dp_socket *s, dp_addr *out);
 int dp_socket_fd(const dp_socket *s);
-
-/* Fills a dp_addr from a numeric host and port. TSS_OK or TSS_ERR_INVALID_ARG. */
-int dp_addr_from_string(dp_addr *out, const char *host, uint16_t port);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "tss/ed25519.h"
+#include "util/bytes.h"
 
 /* Header byte offsets (docs/wire.md). */
 enum {
@@ -30,41 +31,6 @@ enum {
 _Static_assert(OFF_TOTAL_LEN + 4 == WIRE_HEADER_LEN, "header layout");
 _Static_assert(sizeof(WIRE_DOMAIN) - 1 == WIRE_DOMAIN_LEN, "domain length");
 _Static_assert(WIRE_HEADROOM >= WIRE_DOMAIN_LEN, "headroom holds the domain tag");
-
-static void st16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void st64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t ld16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
 
 int wire_type_known(unsigned type)
 {
@@ -123,15 +89,15 @@ void wire_header_write(uint8_t out[WIRE_HEADER_LEN], const wire_header *h)
     out[OFF_TYPE] = h->type;
     out[OFF_ROUND] = h->round;
     out[OFF_FLAGS] = h->flags;
-    st64(out + OFF_SESSION, h->session_id);
-    st64(out + OFF_SEQ, h->seq);
-    st16(out + OFF_SENDER, h->sender);
-    st16(out + OFF_RECIPIENT, h->recipient);
-    st16(out + OFF_FRAG_INDEX, h->frag_index);
-    st16(out + OFF_FRAG_COUNT, h->frag_count);
-    st16(out + OFF_PAYLOAD_LEN, h->payload_len);
-    st16(out + OFF_RESERVED, 0);
-    st32(out + OFF_TOTAL_LEN, h->total_len);
+    tss_store_le64(out + OFF_SESSION, h->session_id);
+    tss_store_le64(out + OFF_SEQ, h->seq);
+    tss_store_le16(out + OFF_SENDER, h->sender);
+    tss_store_le16(out + OFF_RECIPIENT, h->recipient);
+    tss_store_le16(out + OFF_FRAG_INDEX, h->frag_index);
+    tss_store_le16(out + OFF_FRAG_COUNT, h->frag_count);
+    tss_store_le16(out + OFF_PAYLOAD_LEN, h->payload_len);
+    tss_store_le16(out + OFF_RESERVED, 0);
+    tss_store_le32(out + OFF_TOTAL_LEN, h->total_len);
 }
 
 void wire_header_parse(wire_header *h, const uint8_t in[WIRE_HEADER_LEN])
@@ -140,14 +106,14 @@ void wire_header_parse(wire_header *h, const uint8_t in[WIRE_HEADER_LEN])
     h->type = in[OFF_TYPE];
     h->round = in[OFF_ROUND];
     h->flags = in[OFF_FLAGS];
-    h->session_id = ld64(in + OFF_SESSION);
-    h->seq = ld64(in + OFF_SEQ);
-    h->sender = ld16(in + OFF_SENDER);
-    h->recipient = ld16(in + OFF_RECIPIENT);
-    h->frag_index = ld16(in + OFF_FRAG_INDEX);
-    h->frag_count = ld16(in + OFF_FRAG_COUNT);
-    h->payload_len = ld16(in + OFF_PAYLOAD_LEN);
-    h->total_len = ld32(in + OFF_TOTAL_LEN);
+    h->session_id = tss_load_le64(in + OFF_SESSION);
+    h->seq = tss_load_le64(in + OFF_SEQ);
+    h->sender = tss_load_le16(in + OFF_SENDER);
+    h->recipient = tss_load_le16(in + OFF_RECIPIENT);
+    h->frag_index = tss_load_le16(in + OFF_FRAG_INDEX);
+    h->frag_count = tss_load_le16(in + OFF_FRAG_COUNT);
+    h->payload_len = tss_load_le16(in + OFF_PAYLOAD_LEN);
+    h->total_len = tss_load_le32(in + OFF_TOTAL_LEN);
 }
 
 int wire_encode_fragment(uint8_t *dgram, size_t dgram_cap, size_t *dgram_len, const wire_header *hdr,
@@ -175,7 +141,7 @@ int wire_encode_fragment(uint8_t *dgram, size_t dgram_cap, size_t *dgram_len, co
     h.total_len = (uint32_t)msg_len;
     wire_header_write(dgram, &h);
     if (plen > 0) memcpy(dgram + WIRE_HEADER_LEN, msg + off, plen);
-    st64(dgram + WIRE_HEADER_LEN + plen, timestamp_ms);
+    tss_store_le64(dgram + WIRE_HEADER_LEN + plen, timestamp_ms);
 
     uint8_t *signed_msg = dgram - WIRE_DOMAIN_LEN;
     memcpy(signed_msg, WIRE_DOMAIN, WIRE_DOMAIN_LEN);
@@ -196,7 +162,7 @@ static uint64_t *decode_check(uint8_t *dgram, size_t len, wire_header *h, wire_c
     wire_header_parse(h, dgram);
     if (h->version != WIRE_VERSION) return &c->unknown_version;
     if (!wire_type_known(h->type)) return &c->unknown_type;
-    if (h->flags != 0 || ld16(dgram + OFF_RESERVED) != 0) return &c->bad_reserved;
+    if (h->flags != 0 || tss_load_le16(dgram + OFF_RESERVED) != 0) return &c->bad_reserved;
     if (h->payload_len > WIRE_MAX_PAYLOAD) return &c->oversize;
     if (len < WIRE_OVERHEAD + (size_t)h->payload_len) return &c->truncated;
     if (len > WIRE_OVERHEAD + (size_t)h->payload_len) return &c->trailing;
@@ -225,7 +191,7 @@ int wire_decode(uint8_t *dgram, size_t dgram_len, wire_envelope *env, wire_count
     }
     env->hdr = h;
     env->payload = dgram + WIRE_HEADER_LEN;
-    env->timestamp_ms = ld64(dgram + WIRE_HEADER_LEN + h.payload_len);
+    env->timestamp_ms = tss_load_le64(dgram + WIRE_HEADER_LEN + h.payload_len);
     env->sig = dgram + WIRE_HEADER_LEN + h.payload_len + WIRE_TIMESTAMP_LEN;
     memcpy(dgram - WIRE_DOMAIN_LEN, WIRE_DOMAIN, WIRE_DOMAIN_LEN);
     env->signed_msg = dgram - WIRE_DOMAIN_LEN;

@@ -1,7 +1,7 @@
-#include "src/api.h"
+#include "src/api_internal.h"
 
 #include "crypto/cpu.h"
-#include "dataplane/socket_io.h"
+#include "dataplane/addr.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -20,136 +20,7 @@
 #define METRICS_BUF_START (64 * 1024)
 #define METRICS_BUF_MAX (16 * 1024 * 1024)
 
-/* ---------------------------------------------------------------- names and ids */
-
-const char *tss_api_scheme_name(tss_api_scheme s)
-{
-    return s == TSS_API_SCHEME_FROST_ED25519 ? "frost-ed25519" : "unknown";
-}
-
-int tss_api_scheme_parse(const char *name, tss_api_scheme *out)
-{
-    if (name == NULL || out == NULL)
-        return TSS_ERR_INVALID_ARG;
-    if (strcmp(name, "frost-ed25519") == 0) {
-        *out = TSS_API_SCHEME_FROST_ED25519;
-        return TSS_OK;
-    }
-    return TSS_ERR_NOT_FOUND;
-}
-
-const char *tss_api_kind_name(tss_api_session_kind k)
-{
-    switch (k) {
-    case TSS_API_SESSION_DKG: return "dkg";
-    case TSS_API_SESSION_SIGN: return "sign";
-    case TSS_API_SESSION_RESHARE: return "reshare";
-    case TSS_API_SESSION_REFRESH: return "refresh";
-    }
-    return "unknown";
-}
-
-const char *tss_api_state_name(tss_api_session_state s)
-{
-    switch (s) {
-    case TSS_API_STATE_PENDING: return "pending";
-    case TSS_API_STATE_RUNNING: return "running";
-    case TSS_API_STATE_DONE: return "done";
-    case TSS_API_STATE_FAILED: return "failed";
-    }
-    return "unknown";
-}
-
-const char *tss_api_culprit_reason_name(tss_api_culprit_reason r)
-{
-    switch (r) {
-    case TSS_API_CULPRIT_MISSING: return "missing";
-    case TSS_API_CULPRIT_INVALID: return "invalid";
-    case TSS_API_CULPRIT_EQUIVOCATED: return "equivocated";
-    }
-    return "unknown";
-}
-
-void tss_api_format_id(char out[17], uint64_t id)
-{
-    snprintf(out, 17, "%016llx", (unsigned long long)id);
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int tss_api_parse_id(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (s == NULL || out == NULL)
-        return TSS_ERR_INVALID_ARG;
-    for (int i = 0; i < 16; i++) {
-        int d = hex_digit(s[i]);
-        if (d < 0)
-            return TSS_ERR_ENCODING;
-        v = (v << 4) | (uint64_t)d;
-    }
-    if (s[16] != '\0')
-        return TSS_ERR_ENCODING;
-    *out = v;
-    return TSS_OK;
-}
-
-/* Public data only (keys, signatures): no need for sodium_bin2hex's constant time, but it is there. */
-static json_t *json_hex(const uint8_t *b, size_t n)
-{
-    char *tmp = malloc(2 * n + 1);
-    if (tmp == NULL)
-        return NULL;
-    sodium_bin2hex(tmp, 2 * n + 1, b, n);
-    json_t *j = json_string(tmp);
-    free(tmp);
-    return j;
-}
-
-static json_t *json_id(uint64_t id)
-{
-    char s[17];
-    tss_api_format_id(s, id);
-    return json_string(s);
-}
-
 /* ---------------------------------------------------------------- responses */
-
-typedef struct conn_ctx {
-    char *body;
-    size_t len;
-    size_t cap;
-    bool too_large;
-} conn_ctx;
-
-/* An error found while decoding a request. */
-typedef struct api_error {
-    unsigned status;
-    const char *code;
-    char message[TSS_API_ERRMSG_MAX];
-} api_error;
-
-static void set_err(api_error *e, unsigned status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void set_err(api_error *e, unsigned status, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    e->status = status;
-    e->code = code;
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
-    va_end(ap);
-}
 
 static void count_status(tss_api_server *srv, unsigned status)
 {
@@ -242,248 +113,30 @@ static void backend_error(api_error *e, int rc, const char *msg, const char *wha
     switch (rc) {
     case TSS_ERR_NOT_FOUND:
         if (strcmp(what, "participant") == 0)
-            set_err(e, 400, "unknown_participant", "%s", detail);
+            api_set_err(e, 400, "unknown_participant", "%s", detail);
         else
-            set_err(e, 404, strcmp(what, "key") == 0 ? "unknown_key" : "unknown_session", "%s", detail);
+            api_set_err(e, 404, strcmp(what, "key") == 0 ? "unknown_key" : "unknown_session", "%s", detail);
         break;
     case TSS_ERR_DUPLICATE:
-        set_err(e, 409, "duplicate_session", "%s", detail);
+        api_set_err(e, 409, "duplicate_session", "%s", detail);
         break;
     case TSS_ERR_STATE:
-        set_err(e, 409, "conflict", "%s", detail);
+        api_set_err(e, 409, "conflict", "%s", detail);
         break;
     case TSS_ERR_CAPACITY:
-        set_err(e, 503, "arena_full", "%s", detail);
+        api_set_err(e, 503, "arena_full", "%s", detail);
         break;
     case TSS_ERR_NOT_ENOUGH:
-        set_err(e, 400, "not_enough_signers", "%s", detail);
+        api_set_err(e, 400, "not_enough_signers", "%s", detail);
         break;
     case TSS_ERR_INVALID_ARG:
     case TSS_ERR_ENCODING:
-        set_err(e, 400, "invalid_request", "%s", detail);
+        api_set_err(e, 400, "invalid_request", "%s", detail);
         break;
     default:
-        set_err(e, 500, "internal", "%s", detail);
+        api_set_err(e, 500, "internal", "%s", detail);
         break;
     }
-}
-
-/* ---------------------------------------------------------------- request decoding */
-
-static bool check_fields(const json_t *obj, const char *const allowed[], api_error *e)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)obj, k, v) {
-        bool ok = false;
-        for (size_t i = 0; allowed[i] != NULL && !ok; i++)
-            ok = strcmp(k, allowed[i]) == 0;
-        if (!ok) {
-            set_err(e, 400, "unknown_field", "unknown field \"%.64s\"", k);
-            return false;
-        }
-    }
-    return true;
-}
-
-static json_t *require(const json_t *obj, const char *name, api_error *e)
-{
-    json_t *v = json_object_get(obj, name);
-    if (v == NULL || json_is_null(v))
-        set_err(e, 400, "missing_field", "missing field \"%s\"", name);
-    return json_is_null(v) ? NULL : v;
-}
-
-static bool decode_id(const json_t *obj, const char *name, uint64_t *out, api_error *e)
-{
-    json_t *v = require(obj, name, e);
-    if (v == NULL)
-        return false;
-    if (!json_is_string(v) || tss_api_parse_id(json_string_value(v), out) != TSS_OK) {
-        set_err(e, 400, "invalid_field", "\"%s\" must be a string of 16 hex digits", name);
-        return false;
-    }
-    return true;
-}
-
-static bool decode_scheme(const json_t *obj, tss_api_scheme *out, api_error *e)
-{
-    json_t *v = json_object_get(obj, "scheme");
-    if (v == NULL || json_is_null(v)) {
-        *out = TSS_API_SCHEME_FROST_ED25519;
-        return true;
-    }
-    if (!json_is_string(v)) {
-        set_err(e, 400, "invalid_field", "\"scheme\" must be a string");
-        return false;
-    }
-    if (tss_api_scheme_parse(json_string_value(v), out) != TSS_OK) {
-        set_err(e, 400, "unsupported_scheme", "unsupported scheme \"%.64s\" (supported: frost-ed25519)",
-                json_string_value(v));
-        return false;
-    }
-    return true;
-}
-
-/* A list of distinct node indices 1..65535. `required` lists must be present and non-empty. */
-static bool decode_indices(const json_t *obj, const char *name, bool required, uint16_t *out, uint16_t *n,
-                           api_error *e)
-{
-    json_t *arr = json_object_get(obj, name);
-    *n = 0;
-    if (arr == NULL || json_is_null(arr)) {
-        if (required)
-            set_err(e, 400, "missing_field", "missing field \"%s\"", name);
-        return !required;
-    }
-    if (!json_is_array(arr)) {
-        set_err(e, 400, "invalid_field", "\"%s\" must be an array of node indices", name);
-        return false;
-    }
-    size_t len = json_array_size(arr);
-    if (len == 0 || len > TSS_API_MAX_PARTICIPANTS) {
-        set_err(e, 400, "invalid_field", "\"%s\" must list 1..%d node indices", name,
-                TSS_API_MAX_PARTICIPANTS);
-        return false;
-    }
-    uint8_t seen[65536 / 8];
-    memset(seen, 0, sizeof seen);
-    for (size_t i = 0; i < len; i++) {
-        json_t *v = json_array_get(arr, i);
-        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 65535) {
-            set_err(e, 400, "invalid_field", "\"%s\"[%zu] must be an integer in 1..65535", name, i);
-            return false;
-        }
-        uint16_t idx = (uint16_t)json_integer_value(v);
-        if (seen[idx / 8] & (1u << (idx % 8))) {
-            set_err(e, 400, "invalid_field", "\"%s\" lists node %u twice", name, (unsigned)idx);
-            return false;
-        }
-        seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
-        out[i] = idx;
-    }
-    *n = (uint16_t)len;
-    return true;
-}
-
-static bool decode_threshold(const json_t *obj, uint16_t n, uint16_t *out, api_error *e)
-{
-    json_t *v = require(obj, "threshold", e);
-    if (v == NULL)
-        return false;
-    if (!json_is_integer(v)) {
-        set_err(e, 400, "invalid_field", "\"threshold\" must be an integer");
-        return false;
-    }
-    json_int_t t = json_integer_value(v);
-    if (t < 1 || t > n) {
-        set_err(e, 400, "threshold_out_of_range", "threshold %lld is outside 1..%u", (long long)t,
-                (unsigned)n);
-        return false;
-    }
-    *out = (uint16_t)t;
-    return true;
-}
-
-static bool decode_message(const json_t *obj, uint8_t *out, size_t *len, api_error *e)
-{
-    json_t *v = require(obj, "message", e);
-    if (v == NULL)
-        return false;
-    if (!json_is_string(v)) {
-        set_err(e, 400, "invalid_field", "\"message\" must be a hex string");
-        return false;
-    }
-    const char *s = json_string_value(v);
-    size_t hl = json_string_length(v);
-    if (hl % 2 != 0) {
-        set_err(e, 400, "bad_hex", "\"message\" has an odd number of hex digits");
-        return false;
-    }
-    if (hl / 2 > TSS_API_MAX_MESSAGE) {
-        set_err(e, 400, "message_too_long", "\"message\" is longer than %d bytes", TSS_API_MAX_MESSAGE);
-        return false;
-    }
-    for (size_t i = 0; i < hl; i += 2) {
-        int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
-        if (hi < 0 || lo < 0) {
-            set_err(e, 400, "bad_hex", "\"message\" has a non-hex character at offset %zu",
-                    hi < 0 ? i : i + 1);
-            return false;
-        }
-        out[i / 2] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = hl / 2;
-    return true;
-}
-
-static bool decode_bool(const json_t *obj, const char *name, bool *out, api_error *e)
-{
-    json_t *v = json_object_get(obj, name);
-    *out = false;
-    if (v == NULL || json_is_null(v))
-        return true;
-    if (!json_is_boolean(v)) {
-        set_err(e, 400, "invalid_field", "\"%s\" must be true or false", name);
-        return false;
-    }
-    *out = json_is_true(v);
-    return true;
-}
-
-static json_t *parse_body(const conn_ctx *c, api_error *e)
-{
-    json_error_t jerr;
-    json_t *root = json_loadb(c->body != NULL ? c->body : "", c->len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        set_err(e, 400, "bad_json", "invalid JSON at line %d column %d: %.80s", jerr.line, jerr.column,
-                jerr.text);
-        return NULL;
-    }
-    if (!json_is_object(root)) {
-        json_decref(root);
-        set_err(e, 400, "bad_json", "the body must be a JSON object");
-        return NULL;
-    }
-    return root;
-}
-
-static bool decode_dkg(const json_t *o, tss_api_dkg_request *r, api_error *e)
-{
-    static const char *const fields[] = {"session_id", "participants", "threshold", "scheme", NULL};
-    return check_fields(o, fields, e) && decode_id(o, "session_id", &r->session_id, e) &&
-           decode_indices(o, "participants", true, r->participants, &r->n_participants, e) &&
-           decode_threshold(o, r->n_participants, &r->threshold, e) && decode_scheme(o, &r->scheme, e);
-}
-
-static bool decode_sign(const json_t *o, tss_api_sign_request *r, api_error *e)
-{
-    static const char *const fields[] = {"session_id", "key_id", "message", "signers", "scheme", "prehash",
-                                         NULL};
-    return check_fields(o, fields, e) && decode_id(o, "session_id", &r->session_id, e) &&
-           decode_id(o, "key_id", &r->key_id, e) && decode_message(o, r->message, &r->message_len, e) &&
-           decode_indices(o, "signers", false, r->signers, &r->n_signers, e) &&
-           decode_scheme(o, &r->scheme, e) && decode_bool(o, "prehash", &r->prehash, e);
-}
-
-static bool decode_reshare(const json_t *o, tss_api_reshare_request *r, api_error *e)
-{
-    static const char *const fields[] = {"session_id", "key_id", "participants", "threshold", "scheme",
-                                         "dealers", NULL};
-    return check_fields(o, fields, e) && decode_id(o, "session_id", &r->session_id, e) &&
-           decode_id(o, "key_id", &r->key_id, e) &&
-           decode_indices(o, "participants", true, r->participants, &r->n_participants, e) &&
-           decode_threshold(o, r->n_participants, &r->threshold, e) && decode_scheme(o, &r->scheme, e) &&
-           decode_indices(o, "dealers", false, r->dealers, &r->n_dealers, e);
-}
-
-static bool decode_refresh(const json_t *o, tss_api_refresh_request *r, api_error *e)
-{
-    static const char *const fields[] = {"session_id", "key_id", "participants", "scheme", NULL};
-    return check_fields(o, fields, e) && decode_id(o, "session_id", &r->session_id, e) &&
-           decode_id(o, "key_id", &r->key_id, e) &&
-           decode_indices(o, "participants", false, r->participants, &r->n_participants, e) &&
-           decode_scheme(o, &r->scheme, e);
 }
 
 /* ---------------------------------------------------------------- handlers */
@@ -495,7 +148,7 @@ static enum MHD_Result handle_start(tss_api_server *srv, struct MHD_Connection *
 {
     api_error e = {0};
     char msg[TSS_API_ERRMSG_MAX] = "";
-    json_t *root = parse_body(c, &e);
+    json_t *root = api_parse_body(c, &e);
     if (root == NULL)
         return send_error(srv, conn, &e);
 
@@ -508,7 +161,7 @@ static enum MHD_Result handle_start(tss_api_server *srv, struct MHD_Connection *
     } *req = calloc(1, sizeof *req);
     if (req == NULL) {
         json_decref(root);
-        set_err(&e, 500, "internal", "out of memory");
+        api_set_err(&e, 500, "internal", "out of memory");
         return send_error(srv, conn, &e);
     }
     bool ok = false;
@@ -516,28 +169,28 @@ static enum MHD_Result handle_start(tss_api_server *srv, struct MHD_Connection *
     uint64_t sid = 0;
     switch (kind) {
     case START_DKG:
-        ok = decode_dkg(root, &req->dkg, &e);
+        ok = api_decode_dkg(root, &req->dkg, &e);
         if (ok) {
             sid = req->dkg.session_id;
             rc = srv->backend.start_dkg(srv->backend.ctx, &req->dkg, msg);
         }
         break;
     case START_SIGN:
-        ok = decode_sign(root, &req->sign, &e);
+        ok = api_decode_sign(root, &req->sign, &e);
         if (ok) {
             sid = req->sign.session_id;
             rc = srv->backend.start_sign(srv->backend.ctx, &req->sign, msg);
         }
         break;
     case START_RESHARE:
-        ok = decode_reshare(root, &req->reshare, &e);
+        ok = api_decode_reshare(root, &req->reshare, &e);
         if (ok) {
             sid = req->reshare.session_id;
             rc = srv->backend.start_reshare(srv->backend.ctx, &req->reshare, msg);
         }
         break;
     case START_REFRESH:
-        ok = decode_refresh(root, &req->refresh, &e);
+        ok = api_decode_refresh(root, &req->refresh, &e);
         if (ok) {
             sid = req->refresh.session_id;
             rc = srv->backend.start_refresh(srv->backend.ctx, &req->refresh, msg);
@@ -562,86 +215,17 @@ static enum MHD_Result handle_start(tss_api_server *srv, struct MHD_Connection *
     return send_json_hdr(srv, conn, 202, body, MHD_HTTP_HEADER_LOCATION, location);
 }
 
-static json_t *indices_json(const uint16_t *idx, uint16_t n)
-{
-    json_t *a = json_array();
-    for (uint16_t i = 0; a != NULL && i < n; i++)
-        json_array_append_new(a, json_integer(idx[i]));
-    return a;
-}
-
-static json_t *shares_json(const uint16_t *idx, const uint8_t (*shares)[32], uint16_t n)
-{
-    json_t *a = json_array();
-    for (uint16_t i = 0; a != NULL && i < n; i++)
-        json_array_append_new(a, json_pack("{s:i,s:o}", "node", (json_int_t)idx[i], "verifying_share",
-                                           json_hex(shares[i], 32)));
-    return a;
-}
-
-
-/* [{"node": i, "reason": "..."}...]: why a session failed, or whom a successful signing excluded. */
-static json_t *culprits_json(const tss_api_session_info *s)
-{
-    uint16_t nc = s->n_culprits > TSS_API_MAX_CULPRITS ? TSS_API_MAX_CULPRITS : s->n_culprits;
-    json_t *culprits = json_array();
-    for (uint16_t i = 0; culprits != NULL && i < nc; i++)
-        json_array_append_new(culprits, json_pack("{s:i,s:s}", "node", (json_int_t)s->culprits[i].node, "reason",
-                                                  tss_api_culprit_reason_name(s->culprits[i].reason)));
-    return culprits;
-}
-
-static json_t *session_json(const tss_api_session_info *s)
-{
-    json_t *o = json_pack("{s:o,s:s,s:s,s:s,s:o,s:i,s:i,s:f}", "session_id", json_id(s->session_id), "kind",
-                          tss_api_kind_name(s->kind), "state", tss_api_state_name(s->state), "scheme",
-                          tss_api_scheme_name(s->scheme), "key_id", json_id(s->key_id), "round",
-                          (json_int_t)s->round, "attempt", (json_int_t)s->attempt, "elapsed_ms",
-                          (double)s->elapsed_us / 1000.0);
-    if (o == NULL)
-        return NULL;
-    if (s->state == TSS_API_STATE_DONE) {
-        uint16_t n = s->n_participants > TSS_API_MAX_PARTICIPANTS ? TSS_API_MAX_PARTICIPANTS
-                                                                  : s->n_participants;
-        uint16_t ns = s->n_signers > TSS_API_MAX_PARTICIPANTS ? TSS_API_MAX_PARTICIPANTS : s->n_signers;
-        json_t *res;
-        if (s->kind == TSS_API_SESSION_SIGN)
-            res = json_pack("{s:o,s:o,s:o,s:o}", "group_public_key", json_hex(s->group_public_key, 32),
-                            "signature", json_hex(s->signature, 64), "signers", indices_json(s->signers, ns),
-                            "excluded", culprits_json(s));
-        else
-            res = json_pack("{s:o,s:i,s:o,s:o}", "group_public_key", json_hex(s->group_public_key, 32),
-                            "threshold", (json_int_t)s->threshold, "participants",
-                            indices_json(s->participants, n), "verifying_shares",
-                            shares_json(s->participants, s->verifying_shares, n));
-        json_object_set_new(o, "result", res);
-    } else if (s->state == TSS_API_STATE_FAILED) {
-        json_t *culprits = culprits_json(s);
-        char message[TSS_API_ERRMSG_MAX];
-        memcpy(message, s->failure_message, sizeof message);
-        message[sizeof message - 1] = '\0';
-        const char *code = s->failure_status == TSS_ERR_TIMEOUT   ? "timeout"
-                           : s->failure_status == TSS_ERR_CULPRIT ? "culprit"
-                                                                  : "error";
-        json_object_set_new(o, "failure",
-                            json_pack("{s:s,s:s,s:o}", "code", code, "message",
-                                      message[0] != '\0' ? message : tss_status_str(s->failure_status),
-                                      "culprits", culprits));
-    }
-    return o;
-}
-
 static enum MHD_Result handle_session(tss_api_server *srv, struct MHD_Connection *conn, const char *id_text)
 {
     api_error e = {0};
     uint64_t id;
     if (tss_api_parse_id(id_text, &id) != TSS_OK) {
-        set_err(&e, 400, "invalid_id", "a session id is 16 hex digits");
+        api_set_err(&e, 400, "invalid_id", "a session id is 16 hex digits");
         return send_error(srv, conn, &e);
     }
     tss_api_session_info *info = calloc(1, sizeof *info);
     if (info == NULL) {
-        set_err(&e, 500, "internal", "out of memory");
+        api_set_err(&e, 500, "internal", "out of memory");
         return send_error(srv, conn, &e);
     }
     int rc = srv->backend.get_session(srv->backend.ctx, id, info);
@@ -651,17 +235,9 @@ static enum MHD_Result handle_session(tss_api_server *srv, struct MHD_Connection
         return send_error(srv, conn, &e);
     }
     info->session_id = id;
-    json_t *body = session_json(info);
+    json_t *body = api_session_json(info);
     free(info);
     return send_json(srv, conn, 200, body);
-}
-
-static json_t *key_summary_json(const tss_api_key_summary *k)
-{
-    return json_pack("{s:o,s:s,s:o,s:i,s:i,s:i}", "key_id", json_id(k->key_id), "scheme",
-                     tss_api_scheme_name(k->scheme), "group_public_key", json_hex(k->group_public_key, 32),
-                     "threshold", (json_int_t)k->threshold, "n_participants", (json_int_t)k->n_participants,
-                     "generation", (json_int_t)k->generation);
 }
 
 static enum MHD_Result handle_keys(tss_api_server *srv, struct MHD_Connection *conn)
@@ -677,7 +253,7 @@ static enum MHD_Result handle_keys(tss_api_server *srv, struct MHD_Connection *c
         if (rc != TSS_OK)
             break;
         for (size_t i = 0; i < count && i < TSS_API_KEY_PAGE; i++)
-            json_array_append_new(keys, key_summary_json(&page[i]));
+            json_array_append_new(keys, api_key_summary_json(&page[i]));
         if (count < TSS_API_KEY_PAGE)
             break;
         offset += count;
@@ -686,7 +262,7 @@ static enum MHD_Result handle_keys(tss_api_server *srv, struct MHD_Connection *c
     if (rc != TSS_OK) {
         json_decref(keys);
         if (rc == TSS_ERR_CAPACITY)
-            set_err(&e, 500, "internal", "out of memory");
+            api_set_err(&e, 500, "internal", "out of memory");
         else
             backend_error(&e, rc, "", "key");
         return send_error(srv, conn, &e);
@@ -699,12 +275,12 @@ static enum MHD_Result handle_key(tss_api_server *srv, struct MHD_Connection *co
     api_error e = {0};
     uint64_t id;
     if (tss_api_parse_id(id_text, &id) != TSS_OK) {
-        set_err(&e, 400, "invalid_id", "a key id is 16 hex digits");
+        api_set_err(&e, 400, "invalid_id", "a key id is 16 hex digits");
         return send_error(srv, conn, &e);
     }
     tss_api_key_info *info = calloc(1, sizeof *info);
     if (info == NULL) {
-        set_err(&e, 500, "internal", "out of memory");
+        api_set_err(&e, 500, "internal", "out of memory");
         return send_error(srv, conn, &e);
     }
     int rc = srv->backend.get_key(srv->backend.ctx, id, info);
@@ -716,12 +292,12 @@ static enum MHD_Result handle_key(tss_api_server *srv, struct MHD_Connection *co
     info->summary.key_id = id;
     uint16_t n = info->summary.n_participants > TSS_API_MAX_PARTICIPANTS ? TSS_API_MAX_PARTICIPANTS
                                                                          : info->summary.n_participants;
-    json_t *body = key_summary_json(&info->summary);
+    json_t *body = api_key_summary_json(&info->summary);
     if (body != NULL) {
         json_object_set_new(body, "own_index", json_integer(info->own_index));
-        json_object_set_new(body, "participants", indices_json(info->participants, n));
+        json_object_set_new(body, "participants", api_indices_json(info->participants, n));
         json_object_set_new(body, "verifying_shares",
-                            shares_json(info->participants, info->verifying_shares, n));
+                            api_shares_json(info->participants, info->verifying_shares, n));
     }
     free(info);
     return send_json(srv, conn, 200, body);
@@ -764,7 +340,7 @@ static enum MHD_Result handle_metrics(tss_api_server *srv, struct MHD_Connection
         size_t len = 0, own_len = 0;
         int rc = TSS_OK;
         if (buf == NULL) {
-            set_err(&e, 500, "internal", "out of memory");
+            api_set_err(&e, 500, "internal", "out of memory");
             return send_error(srv, conn, &e);
         }
         buf[0] = '\0';
@@ -777,7 +353,7 @@ static enum MHD_Result handle_metrics(tss_api_server *srv, struct MHD_Connection
                               NULL, NULL);
         free(buf);
         if (rc != TSS_ERR_CAPACITY || cap >= METRICS_BUF_MAX) {
-            set_err(&e, 500, "internal", "metrics rendering failed: %s", tss_status_str(rc));
+            api_set_err(&e, 500, "internal", "metrics rendering failed: %s", tss_status_str(rc));
             return send_error(srv, conn, &e);
         }
         cap *= 2;
@@ -806,7 +382,7 @@ static bool authorized(const tss_api_server *srv, struct MHD_Connection *conn)
 static enum MHD_Result method_not_allowed(tss_api_server *srv, struct MHD_Connection *conn, const char *allow)
 {
     api_error e;
-    set_err(&e, 405, "method_not_allowed", "use %s", allow);
+    api_set_err(&e, 405, "method_not_allowed", "use %s", allow);
     return send_error_hdr(srv, conn, &e, MHD_HTTP_HEADER_ALLOW, allow);
 }
 
@@ -822,11 +398,11 @@ static enum MHD_Result route(tss_api_server *srv, struct MHD_Connection *conn, c
         return send_json(srv, conn, 200, json_pack("{s:s}", "status", "ok"));
     }
     if (!authorized(srv, conn)) {
-        set_err(&e, 401, "unauthorized", "missing or wrong bearer token");
+        api_set_err(&e, 401, "unauthorized", "missing or wrong bearer token");
         return send_error_hdr(srv, conn, &e, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"tssd\"");
     }
     if (c->too_large) {
-        set_err(&e, 413, "body_too_large", "request bodies are limited to %d bytes", TSS_API_MAX_BODY);
+        api_set_err(&e, 413, "body_too_large", "request bodies are limited to %d bytes", TSS_API_MAX_BODY);
         return send_error(srv, conn, &e);
     }
     static const struct {
@@ -850,7 +426,7 @@ static enum MHD_Result route(tss_api_server *srv, struct MHD_Connection *conn, c
         return get ? handle_key(srv, conn, url + 9) : method_not_allowed(srv, conn, "GET");
     if (strncmp(url, "/v1/sessions/", 13) == 0)
         return get ? handle_session(srv, conn, url + 13) : method_not_allowed(srv, conn, "GET");
-    set_err(&e, 404, "not_found", "no such endpoint");
+    api_set_err(&e, 404, "not_found", "no such endpoint");
     return send_error(srv, conn, &e);
 }
 
@@ -871,7 +447,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_LIMIT) {
             c->too_large = true;
             api_error e;
-            set_err(&e, 413, "body_too_large", "request bodies are limited to %d bytes", TSS_API_MAX_BODY);
+            api_set_err(&e, 413, "body_too_large", "request bodies are limited to %d bytes", TSS_API_MAX_BODY);
             return send_error(srv, conn, &e);
         }
         return MHD_YES;

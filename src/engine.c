@@ -8,6 +8,7 @@
 #include "dataplane/counter.h"
 #include "dataplane/wire.h"
 #include "src/metrics.h"
+#include "util/align.h"
 
 #define NO_SLOT UINT32_MAX
 
@@ -55,7 +56,7 @@ static ring_spsc *make_ring(engine *e, int i, size_t cap)
 {
     size_t fp = ring_spsc_footprint(pow2_at_least(cap));
     if (fp == 0) return NULL;
-    void *mem = aligned_alloc(RING_SPSC_ALIGN, (fp + RING_SPSC_ALIGN - 1) & ~(size_t)(RING_SPSC_ALIGN - 1));
+    void *mem = tss_aligned_alloc(RING_SPSC_ALIGN, fp);
     if (mem == NULL) return NULL;
     e->ring_mem[i] = mem;
     return ring_spsc_init(mem, pow2_at_least(cap));
@@ -335,7 +336,7 @@ static void on_timer(void *ctx, timer_handle h, uint64_t user_data)
 
 static void msg_return(engine *e, engine_msg *m)
 {
-    ring_spsc_push(e->msg_ret, m); /* sized for the whole pool: never full */
+    dp_link_release(e->cfg.msg_in, m);
 }
 
 static engine_msg **pending_msgs(engine *e, uint32_t p)
@@ -509,7 +510,7 @@ unsigned engine_poll(engine *e)
     n = ring_spsc_pop_burst(e->req_in, items, 32);
     for (size_t k = 0; k < n; k++) handle_request(e, items[k]);
     work += (unsigned)n;
-    n = ring_spsc_pop_burst(e->msg_in, items, 32);
+    n = dp_link_recv_burst(e->cfg.msg_in, items, 32);
     for (size_t k = 0; k < n; k++) handle_msg(e, items[k]);
     work += (unsigned)n;
 
@@ -534,8 +535,8 @@ int engine_init(engine *e, const engine_config *cfg)
 {
     if (e == NULL || cfg == NULL) return TSS_ERR_INVALID_ARG;
     memset(e, 0, sizeof *e);
-    if (cfg->arena_sessions == 0 || cfg->arena_sessions > (1u << 22) || cfg->ring_capacity < 2 ||
-        (cfg->ring_capacity & (cfg->ring_capacity - 1)) != 0 || cfg->index >= 64 || cfg->tx_port == NULL ||
+    if (cfg->arena_sessions == 0 || cfg->arena_sessions > (1u << 22) || cfg->msg_in == NULL ||
+        cfg->msg_in->buf_size < sizeof(engine_msg) || cfg->index >= 64 || cfg->tx_port == NULL ||
         cfg->tx_port->pool == NULL || cfg->peer_addr == NULL || cfg->keys.node_sk == NULL ||
         cfg->keys.peer_pk == NULL || cfg->keys.n_peers == 0 || cfg->mono_ms == NULL || cfg->wall_ms == NULL ||
         cfg->tick_cap_ms == 0 || cfg->early_messages > 4096 || cfg->pending_sessions > 65536)
@@ -546,10 +547,9 @@ int engine_init(engine *e, const engine_config *cfg)
     e->io.send = io_send;
     e->io.complete = io_complete;
     uint32_t n = cfg->arena_sessions;
-    e->slot_size = (session_size() + 63u) & ~(size_t)63u;
-    size_t msg_pool = (size_t)cfg->ring_capacity + (size_t)cfg->pending_sessions * cfg->early_messages;
+    e->slot_size = tss_align_up(session_size(), 64);
     size_t index_len = pow2_at_least((size_t)n * 2);
-    e->arena = aligned_alloc(64, e->slot_size * n);
+    e->arena = tss_aligned_alloc(64, e->slot_size * n);
     e->slots = calloc(n, sizeof *e->slots);
     e->free_slots = calloc(n, sizeof *e->free_slots);
     e->index = malloc(index_len * sizeof *e->index);
@@ -561,20 +561,17 @@ int engine_init(engine *e, const engine_config *cfg)
     e->pending = calloc(cfg->pending_sessions ? cfg->pending_sessions : 1, sizeof *e->pending);
     e->pending_msgs = calloc(cfg->pending_sessions * (size_t)cfg->early_messages + 1, sizeof *e->pending_msgs);
     /* DKG scratch, shared by the engine's sessions (used only inside one session call at a time). */
-    size_t scratch_len = (session_scratch_size() + 63u) & ~(size_t)63u;
-    e->scratch = aligned_alloc(64, scratch_len);
+    size_t scratch_len = tss_align_up(session_scratch_size(), 64);
+    e->scratch = tss_aligned_alloc(64, scratch_len);
     e->cfg.keys.scratch = e->scratch;
     e->cfg.keys.scratch_len = scratch_len;
-    e->msg_in = make_ring(e, 0, cfg->ring_capacity);
-    e->msg_ret = make_ring(e, 1, msg_pool);
-    e->req_in = make_ring(e, 2, n);
-    e->req_ret = make_ring(e, 3, n);
-    e->ev_out = make_ring(e, 4, n);
-    e->ev_ret = make_ring(e, 5, n);
+    e->req_in = make_ring(e, 0, n);
+    e->req_ret = make_ring(e, 1, n);
+    e->ev_out = make_ring(e, 2, n);
+    e->ev_ret = make_ring(e, 3, n);
     if (e->arena == NULL || e->slots == NULL || e->free_slots == NULL || e->index == NULL || e->linger == NULL ||
         e->wheel_slots == NULL || e->wheel_nodes == NULL || e->events == NULL || e->free_events == NULL ||
-        e->pending == NULL || e->pending_msgs == NULL || e->msg_in == NULL || e->msg_ret == NULL ||
-        e->req_in == NULL || e->req_ret == NULL || e->ev_out == NULL || e->ev_ret == NULL || e->scratch == NULL) {
+        e->pending == NULL || e->pending_msgs == NULL || e->req_in == NULL || e->req_ret == NULL || e->ev_out == NULL || e->ev_ret == NULL || e->scratch == NULL) {
         engine_destroy(e);
         return TSS_ERR_CAPACITY;
     }
@@ -619,6 +616,6 @@ void engine_destroy(engine *e)
     free(e->free_events);
     free(e->pending);
     free(e->pending_msgs);
-    for (int k = 0; k < 6; k++) free(e->ring_mem[k]);
+    for (int k = 0; k < 4; k++) free(e->ring_mem[k]);
     memset(e, 0, sizeof *e);
 }

@@ -6,9 +6,10 @@
  * a pool of outcome events, a bounded pending buffer for messages of sessions that have not started yet,
  * and its rings. After init nothing on the message path allocates or locks.
  *
- * Inputs and outputs are single-producer single-consumer rings (dataplane/ring_spsc.h):
- *   msg_in   poller  -> engine   engine_msg*  (buffers owned by the poller's pool)
- *   msg_ret  engine  -> poller   engine_msg*  (returned once consumed or dropped)
+ * Messages arrive over a link (dataplane/link.h) that the topology (src/node.c) builds and hands to both
+ * ends: the poller sends engine_msg buffers from the link's pool, the engine releases each one once consumed
+ * or dropped. The control plane's inputs and outputs are single-producer single-consumer rings
+ * (dataplane/ring_spsc.h) the engine allocates:
  *   req_in   control -> engine   engine_request* (control's pool; holds a SECRET key package for signing)
  *   req_ret  engine  -> control  engine_request* (returned with its secrets wiped)
  *   ev_out   engine  -> control  session_result* (the engine's event pool; SECRET key package for DKG)
@@ -28,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/link.h"
 #include "dataplane/pkt.h"
 #include "dataplane/ring_spsc.h"
 #include "src/session.h"
@@ -76,7 +78,6 @@ typedef uint64_t (*engine_clock_fn)(void *ctx);
 typedef struct engine_config {
     uint32_t index;               /* engine number (labels, sequence numbers), < 64 */
     uint32_t arena_sessions;      /* session slots, >= 1 */
-    uint32_t ring_capacity;       /* msg_in entries, a power of two >= 2 */
     uint32_t early_messages;      /* pending messages kept per unknown session id */
     uint32_t pending_sessions;    /* unknown session ids buffered at once */
     uint64_t pending_expiry_ms;   /* buffered messages older than this are dropped */
@@ -85,6 +86,8 @@ typedef struct engine_config {
     session_timing timing;
     session_keys keys;            /* pointers kept: must outlive the engine (scratch is set by init) */
     const dp_addr *peer_addr;     /* keys.n_peers entries (index -> UDP address; len 0 = absent) */
+    dp_link *msg_in;              /* messages from the poller (buffers of sizeof(engine_msg) or more); the
+                                   * link holds at least pending_sessions * early_messages beyond its ring */
     dp_port *tx_port;             /* the engine's own port; its pool supplies tx packets */
     engine_clock_fn mono_ms;      /* monotonic clock (timers, sessions) */
     engine_clock_fn wall_ms;      /* wall clock (envelope timestamps) */
@@ -92,7 +95,7 @@ typedef struct engine_config {
 } engine_config;
 
 typedef struct engine_counters {
-    uint64_t msgs;               /* messages taken from msg_in */
+    uint64_t msgs;               /* messages taken from the msg_in link */
     uint64_t msgs_to_session;    /* fed to a session */
     uint64_t msg_rejected;       /* session_on_message returned an error */
     uint64_t not_member;         /* sender is not a participant of the session */
@@ -124,7 +127,7 @@ typedef struct engine_pending engine_pending;
 typedef struct engine {
     engine_config cfg;
     /* rings (see the top of this file) */
-    ring_spsc *msg_in, *msg_ret, *req_in, *req_ret, *ev_out, *ev_ret;
+    ring_spsc *req_in, *req_ret, *ev_out, *ev_ret;
     engine_counters ctr;
     /* private */
     session_io io;
@@ -150,7 +153,7 @@ typedef struct engine {
     uint64_t seq;
     dp_pkt *tx[DP_BURST_MAX];
     unsigned n_tx;
-    void *ring_mem[6];
+    void *ring_mem[4];
     void *scratch;                /* session_keys.scratch (DKG), session_scratch_size() bytes */
 } engine;
 

@@ -1,7 +1,6 @@
 #include "src/http_client.h"
 
-#include "dataplane/socket_io.h"
-#include "src/addr.h"
+#include "dataplane/addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,69 +15,42 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/clock.h"
 
 int tss_http_parse_url(const char *url, tss_http_endpoint *ep)
 {
     if (url == NULL || ep == NULL || strncmp(url, "http://", 7) != 0)
         return TSS_ERR_INVALID_ARG;
     memset(ep, 0, sizeof *ep);
+    /* The authority (host:port, the Host header as given) ends at an optional single trailing '/'. */
     const char *h = url + 7;
-    char host[64];
-    const char *port_s;
-    size_t hl;
-    if (h[0] == '[') {
-        const char *end = strchr(h, ']');
-        if (end == NULL || end[1] != ':')
-            return TSS_ERR_INVALID_ARG;
-        hl = (size_t)(end - h - 1);
-        if (hl == 0 || hl >= sizeof host)
-            return TSS_ERR_INVALID_ARG;
-        memcpy(host, h + 1, hl);
-        port_s = end + 2;
-    } else {
-        const char *colon = strchr(h, ':');
-        if (colon == NULL)
-            return TSS_ERR_INVALID_ARG;
-        hl = (size_t)(colon - h);
-        if (hl == 0 || hl >= sizeof host)
-            return TSS_ERR_INVALID_ARG;
-        memcpy(host, h, hl);
-        port_s = colon + 1;
-    }
-    host[hl] = '\0';
-    /* Port: strict digits up to an optional single trailing '/'. */
-    size_t port_len = strcspn(port_s, "/");
-    uint16_t port;
-    if (tss_port_parse(port_s, port_len, &port) != TSS_OK ||
-        (port_s[port_len] != '\0' && strcmp(port_s + port_len, "/") != 0))
+    size_t authority = strcspn(h, "/");
+    if ((h[authority] != '\0' && strcmp(h + authority, "/") != 0) || authority >= sizeof ep->host)
         return TSS_ERR_INVALID_ARG;
-
     dp_addr a;
-    if (dp_addr_from_string(&a, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, port) != TSS_OK)
+    int rc;
+    if (strncmp(h, "localhost:", 10) == 0) {
+        char loop[DP_ADDR_TEXT_MAX];
+        int n = snprintf(loop, sizeof loop, "127.0.0.1:%.*s", (int)(authority - 10), h + 10);
+        rc = n > 0 && (size_t)n < sizeof loop ? dp_addr_parse(&a, loop) : TSS_ERR_ENCODING;
+    } else {
+        rc = dp_addr_parse_n(&a, h, authority);
+    }
+    if (rc != TSS_OK)
         return TSS_ERR_INVALID_ARG;
     _Static_assert(sizeof a.u <= sizeof ep->addr, "a dp_addr fits a sockaddr_storage");
     memcpy(&ep->addr, &a.u, a.len);
     ep->addr_len = a.len;
-    size_t authority = (size_t)(port_s - h) + strcspn(port_s, "/");
-    if (authority >= sizeof ep->host)
-        return TSS_ERR_INVALID_ARG;
     memcpy(ep->host, h, authority);
     ep->host[authority] = '\0';
     return TSS_OK;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Waits for `events` on fd until the deadline. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
     for (;;) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - (int64_t)tss_clock_mono_ms();
         if (left <= 0)
             return TSS_ERR_TIMEOUT;
         struct pollfd p = {.fd = fd, .events = events};
@@ -253,7 +225,7 @@ int tss_http_request(const tss_http_endpoint *ep, const char *method, const char
         (bearer != NULL && strpbrk(bearer, "\r\n") != NULL))
         return TSS_ERR_INVALID_ARG;
     memset(resp, 0, sizeof *resp);
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = (int64_t)tss_clock_mono_ms() + timeout_ms;
 
     int fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)

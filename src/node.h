@@ -4,11 +4,12 @@
  *   -> rx port + poller (rx pipeline, dispatch) -> engines (one per engine core, each with its own tx port)
  *   -> control plane: engine events -> key and session records in the store, session status for the API.
  *
- * Threads (node_start): with one distinct core in [cores] everything runs round-robin in one thread pinned
- * to it; otherwise the poller (rx, batch verify, validate, dispatch) runs pinned to cores.poller, each engine
- * pinned to its core, and the control loop in its own unpinned thread. (The verify stage runs inside the
- * poller thread, so cores.verify is only used to decide whether the node is single-core.) Without
- * node_start, the caller drives the node with node_step (deterministic tests).
+ * Threads (node_start; the tile table in src/node_tiles.c): with one distinct core in [cores] everything
+ * runs round-robin in one thread pinned to it; otherwise the poller (rx, batch verify, validate, dispatch)
+ * runs pinned to cores.poller, each engine pinned to its core, and the control loop in its own unpinned
+ * thread. (The verify stage runs inside the poller thread, so cores.verify is only used to decide whether
+ * the node is single-core.) Without node_start, the caller drives the node with node_step (deterministic
+ * tests).
  *
  * The API backend (node_backend) may be called from one thread at a time besides the node's own (the HTTP
  * server's). Admission: each engine takes at most arena_sessions sessions that have not yet reported an

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "util/align.h"
 
 static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
 {
@@ -19,12 +20,12 @@ static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
         ctr_inc(&p->ctr.drop_too_large);
         return;
     }
-    uint32_t k = engine_for_session(msg->hdr.session_id, p->cfg.n_engines);
-    if (p->n_free[k] == 0) {
+    dp_link *link = p->cfg.links[engine_for_session(msg->hdr.session_id, p->cfg.n_links)];
+    engine_msg *m = dp_link_acquire(link);
+    if (m == NULL) {
         ctr_inc(&p->ctr.drop_no_buffer);
         return;
     }
-    engine_msg *m = p->free_msgs[(size_t)k * p->pool_per_engine + --p->n_free[k]];
     m->session_id = msg->hdr.session_id;
     m->arrival_ms = 0;
     m->sender = msg->hdr.sender;
@@ -32,8 +33,7 @@ static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
     m->round = msg->hdr.round;
     m->len = (uint32_t)msg->len;
     if (msg->len > 0) memcpy(m->data, msg->data, msg->len);
-    if (!ring_spsc_push(p->cfg.engines[k]->msg_in, m)) {
-        p->free_msgs[(size_t)k * p->pool_per_engine + p->n_free[k]++] = m;
+    if (!dp_link_send(link, m)) {
         ctr_inc(&p->ctr.drop_ring_full);
         return;
     }
@@ -43,15 +43,7 @@ static void on_message(void *ctx, const reasm_msg *msg, const dp_addr *from)
 static unsigned take_returns(poller *p)
 {
     unsigned work = 0;
-    void *items[64];
-    for (uint32_t k = 0; k < p->cfg.n_engines; k++) {
-        size_t n;
-        while ((n = ring_spsc_pop_burst(p->cfg.engines[k]->msg_ret, items, 64)) > 0) {
-            for (size_t j = 0; j < n; j++)
-                p->free_msgs[(size_t)k * p->pool_per_engine + p->n_free[k]++] = items[j];
-            work += (unsigned)n;
-        }
-    }
+    for (uint32_t k = 0; k < p->cfg.n_links; k++) work += dp_link_reclaim(p->cfg.links[k]);
     return work;
 }
 
@@ -87,38 +79,19 @@ int poller_init(poller *p, const poller_config *cfg)
 {
     if (p == NULL || cfg == NULL) return TSS_ERR_INVALID_ARG;
     memset(p, 0, sizeof *p);
-    if (cfg->port == NULL || cfg->port->pool == NULL || cfg->engines == NULL || cfg->n_engines == 0 ||
+    if (cfg->port == NULL || cfg->port->pool == NULL || cfg->links == NULL || cfg->n_links == 0 ||
         cfg->wall_ms == NULL || cfg->mono_us == NULL)
         return TSS_ERR_INVALID_ARG;
-    for (uint32_t k = 0; k < cfg->n_engines; k++)
-        if (cfg->engines[k] == NULL) return TSS_ERR_INVALID_ARG;
+    for (uint32_t k = 0; k < cfg->n_links; k++)
+        if (cfg->links[k] == NULL || cfg->links[k]->buf_size < sizeof(engine_msg)) return TSS_ERR_INVALID_ARG;
     p->cfg = *cfg;
     p->cfg.rx.pool = cfg->port->pool;
     p->cfg.rx.on_message = on_message;
     p->cfg.rx.cb_ctx = p;
     size_t need = rx_pipeline_mem_size(&p->cfg.rx);
     if (need == 0) return TSS_ERR_INVALID_ARG;
-    const engine_config *ec = &cfg->engines[0]->cfg;
-    /* The engine's msg_ret ring holds ring_capacity + its pending buffer: the pool must not exceed it. */
-    p->pool_per_engine = ec->ring_capacity + ec->pending_sessions * ec->early_messages;
-    p->rx_mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
-    p->msg_mem = calloc((size_t)p->pool_per_engine * cfg->n_engines, sizeof *p->msg_mem);
-    p->free_msgs = calloc((size_t)p->pool_per_engine * cfg->n_engines, sizeof *p->free_msgs);
-    p->n_free = calloc(cfg->n_engines, sizeof *p->n_free);
-    if (p->rx_mem == NULL || p->msg_mem == NULL || p->free_msgs == NULL || p->n_free == NULL) {
-        poller_destroy(p);
-        return TSS_ERR_CAPACITY;
-    }
-    for (uint32_t k = 0; k < cfg->n_engines; k++) {
-        const engine_config *c = &cfg->engines[k]->cfg;
-        if (c->ring_capacity + c->pending_sessions * c->early_messages != p->pool_per_engine) {
-            poller_destroy(p);
-            return TSS_ERR_INVALID_ARG;
-        }
-        for (uint32_t j = 0; j < p->pool_per_engine; j++)
-            p->free_msgs[(size_t)k * p->pool_per_engine + j] = &p->msg_mem[(size_t)k * p->pool_per_engine + j];
-        p->n_free[k] = p->pool_per_engine;
-    }
+    p->rx_mem = tss_aligned_alloc(64, need);
+    if (p->rx_mem == NULL) return TSS_ERR_CAPACITY;
     if (rx_pipeline_init(&p->rx, &p->cfg.rx, p->rx_mem, need) != TSS_OK) {
         poller_destroy(p);
         return TSS_ERR_INVALID_ARG;
@@ -130,8 +103,5 @@ void poller_destroy(poller *p)
 {
     if (p == NULL) return;
     free(p->rx_mem);
-    free(p->msg_mem);
-    free(p->free_msgs);
-    free(p->n_free);
     memset(p, 0, sizeof *p);
 }

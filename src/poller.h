@@ -1,11 +1,12 @@
 /* A poller core: receives bursts from the node's port, runs them through the receive pipeline
  * (src/rx_pipeline.h: decode, batch verify, validate, reassemble) and dispatches each complete message
- * to the engine that owns its session (engine_for_session) over that engine's msg_in ring.
+ * to the engine that owns its session (engine_for_session) over that engine's link.
  *
- * Message buffers: the poller owns one fixed pool of engine_msg buffers per engine (allocated once at
- * init); a message is copied into a buffer, pushed to the engine, and comes back over the engine's
- * msg_ret ring. A full ring or an empty pool drops the message with a counter (back-pressure: the
- * peers' retries recover it), never queues without bound.
+ * Links: the topology (src/node.c) builds one link per engine (dataplane/link.h: a pool of engine_msg
+ * buffers, a forward ring, a return ring) and hands the poller the producer ends; the poller knows nothing
+ * else of the engines. A message is copied into a buffer of the link and sent; the engine releases it.
+ * A full ring or an empty pool drops the message with a counter (back-pressure: the peers' retries
+ * recover it), never queues without bound.
  *
  * Membership: the poller cannot see engine state, so its validator accepts any configured peer as a
  * member of any session (validator is_member = NULL) and the owning engine rejects non-members before
@@ -15,7 +16,7 @@
  * Session-less messages (hello, ping) carry no session id: they are counted and not dispatched (peer
  * bindings come from the configured peer table, so a hello changes nothing).
  *
- * Single-threaded: poller_poll from one thread only.
+ * Single-threaded: poller_poll from one thread only (the producer side of every link).
  */
 #ifndef TSS_SRC_POLLER_H
 #define TSS_SRC_POLLER_H
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/link.h"
 #include "dataplane/pkt.h"
 #include "src/engine.h"
 #include "src/rx_pipeline.h"
@@ -34,8 +36,8 @@ extern "C" {
 typedef struct poller_config {
     dp_port *port;                /* rx port; its pool is the rx packet pool */
     rx_pipeline_config rx;        /* pool, keys, validator, reassembly, batch (on_message is the poller's) */
-    engine **engines;
-    uint32_t n_engines;
+    dp_link *const *links;        /* one per engine, by engine number (engine_for_session) */
+    uint32_t n_links;
     engine_clock_fn wall_ms;      /* envelope timestamps, rate limits, fragment expiry */
     engine_clock_fn mono_us;      /* batch wait */
     void *clock_ctx;
@@ -58,13 +60,9 @@ typedef struct poller {
     poller_counters ctr;
     /* private */
     void *rx_mem;
-    engine_msg *msg_mem;
-    engine_msg **free_msgs;       /* per engine: a stack of pool_per_engine entries */
-    uint32_t *n_free;
-    uint32_t pool_per_engine;
 } poller;
 
-/* Allocates the message pools and the pipeline (once). TSS_OK, TSS_ERR_INVALID_ARG, TSS_ERR_CAPACITY. */
+/* Allocates the pipeline (once). TSS_OK, TSS_ERR_INVALID_ARG, TSS_ERR_CAPACITY. */
 int poller_init(poller *p, const poller_config *cfg);
 void poller_destroy(poller *p);
 

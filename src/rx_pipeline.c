@@ -4,16 +4,12 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "util/align.h"
 
 struct rx_slot {
     wire_envelope env;
     dp_pkt *pkt;
 };
-
-static size_t align64(size_t n)
-{
-    return (n + 63u) & ~(size_t)63u;
-}
 
 static void on_verified(void *ctx, void *user, int valid);
 
@@ -30,10 +26,10 @@ static int layout(const rx_pipeline_config *cfg, size_t sizes[4])
         cfg->n_peers == 0 || cfg->n_peers != cfg->validator.n_peers)
         return 0;
     vs_config v = vs_cfg(cfg, NULL);
-    sizes[0] = align64(vs_mem_size(&v));
-    sizes[1] = align64(validator_mem_size(&cfg->validator));
-    sizes[2] = align64(reasm_mem_size(&cfg->reasm));
-    sizes[3] = align64((size_t)cfg->max_batch * sizeof(rx_slot));
+    sizes[0] = tss_align_up(vs_mem_size(&v), 64);
+    sizes[1] = tss_align_up(validator_mem_size(&cfg->validator), 64);
+    sizes[2] = tss_align_up(reasm_mem_size(&cfg->reasm), 64);
+    sizes[3] = tss_align_up((size_t)cfg->max_batch * sizeof(rx_slot), 64);
     return sizes[0] != 0 && sizes[1] != 0 && sizes[2] != 0;
 }
 

@@ -3,16 +3,7 @@
 
 #include <string.h>
 
-static void st16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static uint16_t ld16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
+#include "util/bytes.h"
 
 int session_codec_retry_encode(uint8_t *out, size_t cap, size_t *len, uint8_t type, uint8_t round)
 {
@@ -42,8 +33,8 @@ int session_codec_dkg_round1_encode(uint8_t *out, size_t cap, size_t *len, uint1
     size_t need = SESSION_DKG_ROUND1_BYTES(pkg->n_commitments);
     if (cap < need) return TSS_ERR_CAPACITY;
     out[0] = SESSION_CODEC_VERSION;
-    st16(out + 1, sender);
-    st16(out + 3, (uint16_t)pkg->n_commitments);
+    tss_store_le16(out + 1, sender);
+    tss_store_le16(out + 3, (uint16_t)pkg->n_commitments);
     uint8_t *p = out + 5;
     for (uint32_t k = 0; k < pkg->n_commitments; k++, p += 32) memcpy(p, pkg->commitment[k].bytes, 32);
     memcpy(p, pkg->proof_of_knowledge, 64);
@@ -57,7 +48,7 @@ int session_codec_dkg_round1_decode(tss_frost_dkg_round1_package *pkg, uint16_t 
     if (pkg == NULL || sender == NULL || pkg->commitment == NULL || (in == NULL && len > 0))
         return TSS_ERR_INVALID_ARG;
     if (len < SESSION_DKG_ROUND1_BYTES(1) || in[0] != SESSION_CODEC_VERSION) return TSS_ERR_ENCODING;
-    uint16_t who = ld16(in + 1), k = ld16(in + 3);
+    uint16_t who = tss_load_le16(in + 1), k = tss_load_le16(in + 3);
     if (who == 0 || k == 0 || k > pkg->capacity || len != SESSION_DKG_ROUND1_BYTES(k)) return TSS_ERR_ENCODING;
     if (tss_frost_identifier_from_u64(&pkg->identifier, who) != TSS_OK) return TSS_ERR_ENCODING;
     pkg->version = TSS_FROST_VERSION;
@@ -76,10 +67,10 @@ int session_codec_dkg_confirm_encode(uint8_t *out, size_t cap, size_t *len, cons
     size_t need = SESSION_DKG_CONFIRM_BYTES(n);
     if (cap < need) return TSS_ERR_CAPACITY;
     out[0] = SESSION_CODEC_VERSION;
-    st16(out + 1, n);
+    tss_store_le16(out + 1, n);
     uint8_t *p = out + 3;
     for (uint16_t i = 0; i < n; i++, p += 2 + SESSION_DIGEST_BYTES) {
-        st16(p, nodes[i]);
+        tss_store_le16(p, nodes[i]);
         memcpy(p + 2, digests[i], SESSION_DIGEST_BYTES);
     }
     *len = need;
@@ -91,11 +82,11 @@ int session_codec_dkg_confirm_decode(uint16_t *nodes, uint8_t (*digests)[SESSION
 {
     if (nodes == NULL || digests == NULL || n == NULL || (in == NULL && len > 0)) return TSS_ERR_INVALID_ARG;
     if (len < 3 || in[0] != SESSION_CODEC_VERSION) return TSS_ERR_ENCODING;
-    uint16_t count = ld16(in + 1);
+    uint16_t count = tss_load_le16(in + 1);
     if (count > cap || len != SESSION_DKG_CONFIRM_BYTES(count)) return TSS_ERR_ENCODING;
     const uint8_t *p = in + 3;
     for (uint16_t i = 0; i < count; i++, p += 2 + SESSION_DIGEST_BYTES) {
-        nodes[i] = ld16(p);
+        nodes[i] = tss_load_le16(p);
         if (i > 0 && nodes[i] <= nodes[i - 1]) return TSS_ERR_ENCODING;
         memcpy(digests[i], p + 2, SESSION_DIGEST_BYTES);
     }
@@ -192,9 +183,9 @@ int session_codec_sign_share_decode(tss_frost_signature_share *share, const uint
 
 static uint8_t *put_list(uint8_t *p, const uint16_t *v, uint16_t n)
 {
-    st16(p, n);
+    tss_store_le16(p, n);
     p += 2;
-    for (uint16_t i = 0; i < n; i++, p += 2) st16(p, v[i]);
+    for (uint16_t i = 0; i < n; i++, p += 2) tss_store_le16(p, v[i]);
     return p;
 }
 
@@ -219,10 +210,10 @@ int session_codec_sign_result_encode(uint8_t *out, size_t cap, size_t *len, cons
 static int get_list(uint16_t *v, uint16_t *n, const uint8_t **p, const uint8_t *end)
 {
     if (end - *p < 2) return TSS_ERR_ENCODING;
-    uint16_t count = ld16(*p);
+    uint16_t count = tss_load_le16(*p);
     *p += 2;
     if (count > SESSION_MAX_PARTICIPANTS || (size_t)(end - *p) < 2u * count) return TSS_ERR_ENCODING;
-    for (uint16_t i = 0; i < count; i++, *p += 2) v[i] = ld16(*p);
+    for (uint16_t i = 0; i < count; i++, *p += 2) v[i] = tss_load_le16(*p);
     *n = count;
     return TSS_OK;
 }
@@ -249,12 +240,12 @@ int session_codec_key_public_encode(uint8_t *out, size_t cap, size_t *len, const
     for (uint16_t i = 1; i < k->n_holders; i++)
         if (k->holders[i] <= k->holders[i - 1]) return TSS_ERR_INVALID_ARG;
     for (int i = 0; i < 4; i++) out[i] = (uint8_t)(k->generation >> (8 * i));
-    st16(out + 4, k->t);
+    tss_store_le16(out + 4, k->t);
     memcpy(out + 6, k->group_key.bytes, 32);
-    st16(out + 38, k->n_holders);
+    tss_store_le16(out + 38, k->n_holders);
     uint8_t *p = out + 40;
     for (uint16_t i = 0; i < k->n_holders; i++, p += 34) {
-        st16(p, k->holders[i]);
+        tss_store_le16(p, k->holders[i]);
         memcpy(p + 2, k->verifying_shares[i].bytes, 32);
     }
     *len = need;
@@ -265,7 +256,7 @@ int session_codec_key_public_decode(session_key_public *k, const uint8_t *in, si
 {
     if (k == NULL || (in == NULL && len > 0)) return TSS_ERR_INVALID_ARG;
     if (len < SESSION_KEY_PUBLIC_BYTES(1)) return TSS_ERR_ENCODING;
-    uint16_t n = ld16(in + 38), t = ld16(in + 4);
+    uint16_t n = tss_load_le16(in + 38), t = tss_load_le16(in + 4);
     if (n == 0 || n > SESSION_MAX_PARTICIPANTS || t == 0 || t > n || len != SESSION_KEY_PUBLIC_BYTES(n))
         return TSS_ERR_ENCODING;
     memset(k, 0, sizeof *k);
@@ -274,7 +265,7 @@ int session_codec_key_public_decode(session_key_public *k, const uint8_t *in, si
     memcpy(k->group_key.bytes, in + 6, 32);
     const uint8_t *p = in + 40;
     for (uint16_t i = 0; i < n; i++, p += 34) {
-        k->holders[i] = ld16(p);
+        k->holders[i] = tss_load_le16(p);
         if (k->holders[i] == 0 || (i > 0 && k->holders[i] <= k->holders[i - 1])) return TSS_ERR_ENCODING;
         memcpy(k->verifying_shares[i].bytes, p + 2, 32);
     }
@@ -298,7 +289,7 @@ int session_codec_reshare_round1_decode(tss_frost_dkg_round1_package *pkg, uint1
 {
     if (pkg == NULL || sender == NULL || k == NULL || (in == NULL && len > 0)) return TSS_ERR_INVALID_ARG;
     if (len < 5) return TSS_ERR_ENCODING;
-    size_t a = SESSION_DKG_ROUND1_BYTES(ld16(in + 3));
+    size_t a = SESSION_DKG_ROUND1_BYTES(tss_load_le16(in + 3));
     if (a > len) return TSS_ERR_ENCODING;
     int rc = session_codec_dkg_round1_decode(pkg, sender, in, a);
     if (rc != TSS_OK) return rc;

@@ -1,5 +1,6 @@
-/* The session slot layout shared by src/session.c (dispatch, retries, outcome), src/session_keygen.c
- * (with src/session_dkg.c, src/session_refresh.c, src/session_reshare.c) and src/session_sign.c. Not a public interface: the engine sees only src/session.h. */
+/* The session slot layout shared by src/session.c (dispatch), src/session_core.c (membership, retries,
+ * outcome), src/session_keygen.c (with src/session_dkg.c, src/session_refresh.c, src/session_reshare.c)
+ * and src/session_sign.c. Calls run one way: session.c -> the kinds -> session_core.c. Not a public interface: the engine sees only src/session.h. */
 #ifndef TSS_SRC_SESSION_INTERNAL_H
 #define TSS_SRC_SESSION_INTERNAL_H
 
@@ -135,13 +136,14 @@ struct session {
     uint8_t culprit[SESSION_MAXP];       /* by position: 0, or a SESSION_CULPRIT_* reason */
     uint8_t missing[SESSION_MAXP];       /* by position */
     session_result result;
+    void (*wipe)(session *s);            /* the kind's wipe of its secrets (set by its start) */
     union {
         dkg_state dkg;
         sign_state sign;
     } u;
 };
 
-/* ---- session.c helpers ---- */
+/* ---- session_core.c: helpers of every kind ---- */
 int session_pos(const session *s, uint16_t node);  /* position of node among members, or -1 */
 int session_send(session *s, const session_io *io, uint8_t type, uint8_t round, uint16_t to, const uint8_t *payload,
                  size_t len);
@@ -150,7 +152,8 @@ int session_send_retry_request(session *s, const session_io *io, uint16_t to, ui
 void session_wait_reset(session *s, uint64_t now_ms);
 /* 1 if a retry request is due now (and books it: backoff doubles), else 0. */
 int session_wait_due(session *s, uint64_t now_ms);
-/* Reports the outcome (culprits and missing from the flags), sets DONE / FAILED, calls io->complete once. */
+/* Reports the outcome (culprits and missing from the flags), sets DONE / FAILED, calls io->complete once,
+ * then wipes the kind's secrets (s->wipe). */
 void session_finish(session *s, const session_io *io, int status, const char *reason);
 int session_members_init(session *s, const uint16_t *nodes, uint16_t n, const session_keys *keys);
 void session_digest(uint8_t out[SESSION_DIGEST_BYTES], const uint8_t *in, size_t len);

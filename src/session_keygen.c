@@ -55,6 +55,7 @@ int session_keygen_setup(session *s, session_kind kind, uint64_t session_id, con
     }
     s->magic = SESSION_MAGIC;
     s->kind = kind;
+    s->wipe = session_dkg_wipe;
     s->id = session_id;
     s->timing = *timing;
     s->deadline_ms = now_ms + timing->session_timeout_ms;

@@ -210,6 +210,7 @@ int session_sign_start(session *s, const session_sign_params *p, const session_k
     }
     s->magic = SESSION_MAGIC;
     s->kind = SESSION_KIND_SIGN;
+    s->wipe = session_sign_wipe;
     s->id = p->session_id;
     s->timing = *timing;
     s->deadline_ms = now_ms + timing->session_timeout_ms;

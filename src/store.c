@@ -2,6 +2,7 @@
 
 #include "src/keyfile.h"
 #include "tss/common.h"
+#include "util/bytes.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -71,22 +72,6 @@ static void derive(uint8_t out[32], const uint8_t master[32], const char *contex
     sodium_memzero(&st, sizeof st);
 }
 
-static void put_u64(uint8_t out[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_u64(const uint8_t in[8])
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | in[i];
-    return v;
-}
-
 static int meta_put(MDB_txn *txn, MDB_dbi dbi, const char *name, const void *data, size_t len)
 {
     MDB_val k = {strlen(name), (void *)name};
@@ -115,7 +100,7 @@ static int meta_create(tss_store *s, MDB_txn *txn, enum key_source source, uint8
     uint8_t buf[8];
     uint8_t src = (uint8_t)source;
     randombytes_buf(s->store_id, sizeof s->store_id);
-    put_u64(buf, STORE_FORMAT);
+    tss_store_be64(buf, STORE_FORMAT);
     int rc = meta_put(txn, s->meta, "format", buf, 8);
     if (rc == 0)
         rc = meta_put(txn, s->meta, "store_id", s->store_id, sizeof s->store_id);
@@ -126,10 +111,10 @@ static int meta_create(tss_store *s, MDB_txn *txn, enum key_source source, uint8
         *ops = params ? params->opslimit : crypto_pwhash_OPSLIMIT_MODERATE;
         *mem = params ? params->memlimit : crypto_pwhash_MEMLIMIT_MODERATE;
         rc = meta_put(txn, s->meta, "pwhash_salt", salt, crypto_pwhash_SALTBYTES);
-        put_u64(buf, *ops);
+        tss_store_be64(buf, *ops);
         if (rc == 0)
             rc = meta_put(txn, s->meta, "pwhash_ops", buf, 8);
-        put_u64(buf, *mem);
+        tss_store_be64(buf, *mem);
         if (rc == 0)
             rc = meta_put(txn, s->meta, "pwhash_mem", buf, 8);
     }
@@ -227,8 +212,8 @@ static int open_store(tss_store *s, const char *dir, enum key_source source, con
             status = TSS_ERR_ENCODING;
             goto fail;
         }
-        if (get_u64(fmt) != STORE_FORMAT) {
-            set_error(s, "store %s: unsupported store format %llu", dir, (unsigned long long)get_u64(fmt));
+        if (tss_load_be64(fmt) != STORE_FORMAT) {
+            set_error(s, "store %s: unsupported store format %llu", dir, (unsigned long long)tss_load_be64(fmt));
             status = TSS_ERR_ENCODING;
             goto fail;
         }
@@ -243,7 +228,7 @@ static int open_store(tss_store *s, const char *dir, enum key_source source, con
             if (meta_get(txn, s->meta, "pwhash_salt", salt, sizeof salt) != 0 ||
                 meta_get(txn, s->meta, "pwhash_ops", ops_b, 8) != 0 ||
                 meta_get(txn, s->meta, "pwhash_mem", mem_b, 8) != 0 ||
-                !pwhash_params_ok(ops = get_u64(ops_b), mem = get_u64(mem_b))) {
+                !pwhash_params_ok(ops = tss_load_be64(ops_b), mem = tss_load_be64(mem_b))) {
                 set_error(s, "store %s: passphrase metadata is damaged", dir);
                 status = TSS_ERR_ENCODING;
                 goto fail;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dataplane/counter.h"
+#include "util/align.h"
 
 #define EMPTY UINT32_MAX
 #define MILLI 1000u /* token bucket in thousandths of a token: refill = rate_per_sec per ms */
@@ -30,11 +31,6 @@ struct validator_peer {
     uint64_t hash_key[2];   /* per-peer key: a peer cannot aim collisions at its own table blindly */
 };
 
-static size_t align16(size_t n)
-{
-    return (n + 15u) & ~(size_t)15u;
-}
-
 static int valid_config(const validator_config *cfg)
 {
     if (cfg == NULL || cfg->n_peers == 0 || cfg->self_index >= cfg->n_peers) return 0;
@@ -48,13 +44,13 @@ static int valid_config(const validator_config *cfg)
 
 static size_t per_peer_size(uint32_t n)
 {
-    return align16((size_t)n * sizeof(fingerprint)) + align16((size_t)2 * n * sizeof(uint32_t));
+    return tss_align_up((size_t)n * sizeof(fingerprint), 16) + tss_align_up((size_t)2 * n * sizeof(uint32_t), 16);
 }
 
 size_t validator_mem_size(const validator_config *cfg)
 {
     if (!valid_config(cfg)) return 0;
-    return align16((size_t)cfg->n_peers * sizeof(validator_peer)) +
+    return tss_align_up((size_t)cfg->n_peers * sizeof(validator_peer), 16) +
            (size_t)cfg->n_peers * per_peer_size(cfg->replay_per_peer);
 }
 
@@ -67,12 +63,12 @@ int validator_init(validator *v, const validator_config *cfg, void *mem, size_t 
     v->cfg = *cfg;
     uint32_t n = cfg->replay_per_peer;
     v->peers = mem;
-    uint8_t *p = (uint8_t *)mem + align16((size_t)cfg->n_peers * sizeof(validator_peer));
+    uint8_t *p = (uint8_t *)mem + tss_align_up((size_t)cfg->n_peers * sizeof(validator_peer), 16);
     for (uint32_t i = 0; i < cfg->n_peers; i++) {
         validator_peer *peer = &v->peers[i];
         memset(peer, 0, sizeof *peer);
         peer->ring = (fingerprint *)(void *)p;
-        peer->index = (uint32_t *)(void *)(p + align16((size_t)n * sizeof(fingerprint)));
+        peer->index = (uint32_t *)(void *)(p + tss_align_up((size_t)n * sizeof(fingerprint), 16));
         memset(peer->index, 0xff, (size_t)2 * n * sizeof(uint32_t));
         peer->tokens = (uint64_t)cfg->rate_burst * MILLI;
         peer->refill_ms = UINT64_MAX; /* set on the first envelope */

@@ -6,19 +6,15 @@
 #include "dataplane/counter.h"
 #include "crypto/ed25519_backend.h"
 #include "tss/ed25519.h"
+#include "util/align.h"
 
 _Static_assert(VS_MAX_BATCH <= TSS_ED25519_BATCH_CHUNK, "one verifier chunk per batch");
-
-static size_t align16(size_t n)
-{
-    return (n + 15u) & ~(size_t)15u;
-}
 
 /* Layout of the caller's memory: scratch first (16-byte aligned), then the per-item arrays. */
 static size_t arrays_size(uint32_t m)
 {
-    return align16(m * sizeof(const uint8_t *)) * 3 + align16(m * sizeof(size_t)) + align16(m * sizeof(void *)) +
-           align16(m * sizeof(int));
+    return tss_align_up(m * sizeof(const uint8_t *), 16) * 3 + tss_align_up(m * sizeof(size_t), 16) + tss_align_up(m * sizeof(void *), 16) +
+           tss_align_up(m * sizeof(int), 16);
 }
 
 size_t vs_mem_size(const vs_config *cfg)
@@ -27,7 +23,7 @@ size_t vs_mem_size(const vs_config *cfg)
         (unsigned)cfg->backend >= TSS_BACKEND_COUNT)
         return 0;
     size_t scratch = cfg->max_batch > 1 ? tss_ed25519_verify_batch_scratch_size(cfg->max_batch) : 0;
-    return align16(scratch) + arrays_size(cfg->max_batch);
+    return tss_align_up(scratch, 16) + arrays_size(cfg->max_batch);
 }
 
 int vs_init(verify_stage *vs, const vs_config *cfg, void *mem, size_t mem_len)
@@ -41,17 +37,17 @@ int vs_init(verify_stage *vs, const vs_config *cfg, void *mem, size_t mem_len)
     uint8_t *p = mem;
     vs->scratch_len = m > 1 ? tss_ed25519_verify_batch_scratch_size(m) : 0;
     vs->scratch = vs->scratch_len > 0 ? p : NULL;
-    p += align16(vs->scratch_len);
+    p += tss_align_up(vs->scratch_len, 16);
     vs->sigs = (const uint8_t **)(void *)p;
-    p += align16(m * sizeof(const uint8_t *));
+    p += tss_align_up(m * sizeof(const uint8_t *), 16);
     vs->msgs = (const uint8_t **)(void *)p;
-    p += align16(m * sizeof(const uint8_t *));
+    p += tss_align_up(m * sizeof(const uint8_t *), 16);
     vs->pks = (const uint8_t **)(void *)p;
-    p += align16(m * sizeof(const uint8_t *));
+    p += tss_align_up(m * sizeof(const uint8_t *), 16);
     vs->lens = (size_t *)(void *)p;
-    p += align16(m * sizeof(size_t));
+    p += tss_align_up(m * sizeof(size_t), 16);
     vs->users = (void **)(void *)p;
-    p += align16(m * sizeof(void *));
+    p += tss_align_up(m * sizeof(void *), 16);
     vs->ok = (int *)(void *)p;
     return TSS_OK;
 }

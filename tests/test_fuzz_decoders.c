@@ -465,7 +465,7 @@ static void test_fuzz_text_parsers(void **state)
         struct sockaddr_in sin;
         assert_status(tss_addr_parse(&sin, buf));
         uint16_t port;
-        int rc = tss_port_parse(buf, strlen(buf), &port);
+        int rc = dp_port_parse(buf, strlen(buf), &port);
         assert_status(rc);
         if (rc == TSS_OK) assert_true(port >= 1);
         tss_http_endpoint ep;
@@ -477,11 +477,11 @@ static void test_fuzz_text_parsers(void **state)
     }
     /* Ports: no sign, no space, no overflow past 65535. */
     uint16_t port;
-    assert_int_equal(tss_port_parse("+80", 3, &port), TSS_ERR_ENCODING);
-    assert_int_equal(tss_port_parse(" 80", 3, &port), TSS_ERR_ENCODING);
-    assert_int_equal(tss_port_parse("65536", 5, &port), TSS_ERR_ENCODING);
-    assert_int_equal(tss_port_parse("0", 1, &port), TSS_ERR_ENCODING);
-    assert_int_equal(tss_port_parse("65535", 5, &port), TSS_OK);
+    assert_int_equal(dp_port_parse("+80", 3, &port), TSS_ERR_ENCODING);
+    assert_int_equal(dp_port_parse(" 80", 3, &port), TSS_ERR_ENCODING);
+    assert_int_equal(dp_port_parse("65536", 5, &port), TSS_ERR_ENCODING);
+    assert_int_equal(dp_port_parse("0", 1, &port), TSS_ERR_ENCODING);
+    assert_int_equal(dp_port_parse("65535", 5, &port), TSS_OK);
     assert_int_equal(port, 65535);
     tss_http_endpoint ep;
     assert_int_equal(tss_http_parse_url("http://127.0.0.1: +80", &ep), TSS_ERR_INVALID_ARG);

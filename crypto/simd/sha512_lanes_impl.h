@@ -15,6 +15,7 @@
 
 #include "crypto/sc25519.h"
 #include "crypto/simd/sha512_lanes.h"
+#include "util/bytes.h"
 
 #define SL_GLUE2(a, b) a##b
 #define SL_GLUE(a, b) SL_GLUE2(a, b)
@@ -61,19 +62,6 @@ typedef struct {
     uint8_t last[256];
 } sl_lane;
 
-static inline uint64_t sl_load_be64(const uint8_t *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return __builtin_bswap64(x);
-}
-
-static inline void sl_store_be64(uint8_t *p, uint64_t x)
-{
-    x = __builtin_bswap64(x);
-    memcpy(p, &x, 8);
-}
-
 static void sl_lane_init(sl_lane *ln, const uint8_t R[32], const uint8_t A[32], const uint8_t *msg, size_t len)
 {
     const size_t total = 64 + len;
@@ -97,8 +85,8 @@ static void sl_lane_init(sl_lane *ln, const uint8_t R[32], const uint8_t A[32], 
     }
     ln->last[used] = 0x80;
     memset(ln->last + used + 1, 0, staged - used - 1);
-    sl_store_be64(ln->last + staged - 16, (uint64_t)(total >> 61));
-    sl_store_be64(ln->last + staged - 8, (uint64_t)total << 3);
+    tss_store_be64(ln->last + staged - 16, (uint64_t)(total >> 61));
+    tss_store_be64(ln->last + staged - 8, (uint64_t)total << 3);
 }
 
 static inline const uint8_t *sl_lane_block(const sl_lane *ln, size_t b)
@@ -134,7 +122,7 @@ static void sl_compress(sl_vec H[8], const uint8_t *const blk[SL_LANES], sl_mask
 {
     _Alignas(64) uint64_t w[16][SL_LANES];
     for (int l = 0; l < SL_LANES; l++) {
-        for (int j = 0; j < 16; j++) w[j][l] = sl_load_be64(blk[l] + 8 * j);
+        for (int j = 0; j < 16; j++) w[j][l] = tss_load_be64(blk[l] + 8 * j);
     }
     sl_vec W[16];
     for (int j = 0; j < 16; j++) W[j] = SL_LOAD(w[j]);
@@ -189,7 +177,7 @@ static void sl_hash_group(uint8_t (*out)[64], const uint8_t *const R[], const ui
     _Alignas(64) uint64_t h[8][SL_LANES];
     for (int i = 0; i < 8; i++) SL_STORE(h[i], H[i]);
     for (size_t l = 0; l < cnt; l++) {
-        for (int i = 0; i < 8; i++) sl_store_be64(out[l] + 8 * i, h[i][l]);
+        for (int i = 0; i < 8; i++) tss_store_be64(out[l] + 8 * i, h[i][l]);
     }
 }
 

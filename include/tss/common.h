@@ -5,6 +5,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Symbol visibility: the library is built with -fvisibility=hidden, so only what these headers declare
+ * with TSS_API is exported (tests/check_exports.sh holds the shared libraries to that). */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define TSS_API __attribute__((visibility("default")))
+#else
+#define TSS_API
+#endif
+
+/* A status that must be looked at (every function that can fail returns one). */
+#if defined(__GNUC__)
+#define TSS_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+#else
+#define TSS_WARN_UNUSED_RESULT
+#endif
+
+/* Pointer arguments that may not be NULL, for callers outside the library. The library's own build
+ * (TSS_BUILD) leaves it out, as libsecp256k1 does: the compiler would otherwise drop the functions' own NULL
+ * checks, which turn a NULL from a careless caller into TSS_ERR_INVALID_ARG rather than a crash. */
+#if defined(__GNUC__) && !defined(TSS_BUILD)
+#define TSS_ARG_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+#else
+#define TSS_ARG_NONNULL(...)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,11 +53,11 @@ typedef enum tss_status {
 } tss_status;
 
 /* Human-readable name of a status code (static string, never NULL). */
-const char *tss_status_str(int status);
+TSS_API const char *tss_status_str(int status);
 
 /* Initialise the library's dependencies (libsodium). Idempotent, thread-safe;
  * returns TSS_OK or TSS_ERR_CRYPTO. Call once before any other tss function. */
-int tss_init(void);
+TSS_API int tss_init(void) TSS_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tss/common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,28 +34,31 @@ extern "C" {
 #define TSS_ED25519_BATCH_CHUNK 4096
 
 /* 0 if valid, -1 otherwise */
-int tss_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t pk[32]);
+TSS_API int tss_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t pk[32])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
 
 /* 0 if all n are valid; otherwise -1, and ok[i] = 1 or 0 says which (ok may be NULL).
  * n = 0 returns 0. Uses a bounded internal scratch (allocated once per call). */
-int tss_ed25519_verify_batch(const uint8_t *const sigs[], const uint8_t *const msgs[], const size_t msg_lens[],
-                             const uint8_t *const pks[], size_t n, int ok[]);
+TSS_API int tss_ed25519_verify_batch(const uint8_t *const sigs[], const uint8_t *const msgs[], const size_t msg_lens[],
+                                     const uint8_t *const pks[], size_t n, int ok[]) TSS_WARN_UNUSED_RESULT;
 
 /* Bytes of scratch needed so that tss_ed25519_verify_batch_scratch never allocates,
  * for batches of up to n signatures (n is capped at TSS_ED25519_BATCH_CHUNK). */
-size_t tss_ed25519_verify_batch_scratch_size(size_t n);
+TSS_API size_t tss_ed25519_verify_batch_scratch_size(size_t n);
 
 /* As tss_ed25519_verify_batch, with caller-provided scratch (16-byte aligned,
  * at least tss_ed25519_verify_batch_scratch_size(min(n, chunk)) bytes); never allocates.
  * Returns -1 with every ok[i] = 0 if the scratch is too small. */
-int tss_ed25519_verify_batch_scratch(const uint8_t *const sigs[], const uint8_t *const msgs[],
-                                     const size_t msg_lens[], const uint8_t *const pks[], size_t n, int ok[],
-                                     void *scratch, size_t scratch_len);
+TSS_API int tss_ed25519_verify_batch_scratch(const uint8_t *const sigs[], const uint8_t *const msgs[],
+                                             const size_t msg_lens[], const uint8_t *const pks[], size_t n, int ok[],
+                                             void *scratch, size_t scratch_len) TSS_WARN_UNUSED_RESULT;
 
 /* RFC 8032 key generation and deterministic signing (through libsodium). */
-int tss_ed25519_keypair_from_seed(uint8_t pk[32], uint8_t sk[64], const uint8_t seed[32]);
-int tss_ed25519_keypair(uint8_t pk[32], uint8_t sk[64]);
-int tss_ed25519_sign(uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t sk[64]);
+TSS_API int tss_ed25519_keypair_from_seed(uint8_t pk[32], uint8_t sk[64], const uint8_t seed[32])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3);
+TSS_API int tss_ed25519_keypair(uint8_t pk[32], uint8_t sk[64]) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
+TSS_API int tss_ed25519_sign(uint8_t sig[64], const uint8_t *msg, size_t msg_len, const uint8_t sk[64])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
 
 #ifdef __cplusplus
 }

@@ -151,26 +151,31 @@ typedef struct tss_frost_signature {
 
 /* id = the scalar x (x >= 1; x = 0 gives TSS_ERR_ZERO_ID). frost-core's Identifier::try_from(u16) for
  * x <= 65535; larger x map to the scalar x the same way. */
-int tss_frost_identifier_from_u64(tss_frost_identifier *id, uint64_t x);
+TSS_API int tss_frost_identifier_from_u64(tss_frost_identifier *id, uint64_t x)
+    TSS_ARG_NONNULL(1);
 /* id = SHA-512(TSS_FROST_CONTEXT_STRING ‖ "id" ‖ s) mod L, as frost-core's Identifier::derive.
  * TSS_ERR_ZERO_ID if the hash reduces to 0. */
-int tss_frost_identifier_derive(tss_frost_identifier *id, const uint8_t *s, size_t s_len);
+TSS_API int tss_frost_identifier_derive(tss_frost_identifier *id, const uint8_t *s, size_t s_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 /* Reads 32 bytes: TSS_ERR_ENCODING if not canonical (>= L), TSS_ERR_ZERO_ID if zero. */
-int tss_frost_identifier_from_bytes(tss_frost_identifier *id, const uint8_t bytes[32]);
+TSS_API int tss_frost_identifier_from_bytes(tss_frost_identifier *id, const uint8_t bytes[32])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 /* The integer value, if it fits: TSS_ERR_INVALID_ARG otherwise (e.g. derived identifiers). */
-int tss_frost_identifier_to_u64(uint64_t *x, const tss_frost_identifier *id);
+TSS_API int tss_frost_identifier_to_u64(uint64_t *x, const tss_frost_identifier *id)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 /* Numeric comparison (-1, 0, 1); the order of every sorted list here. Not constant time (ids are public). */
-int tss_frost_identifier_cmp(const tss_frost_identifier *a, const tss_frost_identifier *b);
+TSS_API int tss_frost_identifier_cmp(const tss_frost_identifier *a, const tss_frost_identifier *b)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 /* TSS_OK if canonical and nonzero, else TSS_ERR_ENCODING / TSS_ERR_ZERO_ID. */
-int tss_frost_identifier_validate(const tss_frost_identifier *id);
+TSS_API int tss_frost_identifier_validate(const tss_frost_identifier *id) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 
 /* ---------------------------------------------------------------------------------------------
  * Trusted dealer (frost-core keys::generate_with_dealer / split / reconstruct)
  * ------------------------------------------------------------------------------------------- */
 
 /* Prepares an empty public key package over caller storage for `capacity` entries. */
-int tss_frost_public_key_package_init(tss_frost_public_key_package *pkp, tss_frost_public_share *shares,
-                                      uint32_t capacity);
+TSS_API int tss_frost_public_key_package_init(tss_frost_public_key_package *pkp, tss_frost_public_share *shares,
+                                              uint32_t capacity) TSS_ARG_NONNULL(1, 2);
 
 /* Splits a secret into n shares with threshold t (1 <= t <= n <= TSS_FROST_MAX_SIGNERS).
  *   key_packages:  n entries written, in the order of `identifiers` (SECRET).
@@ -180,35 +185,41 @@ int tss_frost_public_key_package_init(tss_frost_public_key_package *pkp, tss_fro
  *   identifiers:   n distinct nonzero identifiers (TSS_ERR_DUPLICATE / TSS_ERR_ZERO_ID), or NULL for 1..n.
  *   vss_commitment: optional (NULL): t entries [a_0]B .. [a_{t-1}]B of the dealer polynomial.
  * The polynomial's other t-1 coefficients come from libsodium's CSPRNG and are wiped. */
-int tss_frost_dealer_keygen(tss_frost_key_package *key_packages, tss_frost_public_key_package *pkp,
-                            tss_frost_element *vss_commitment, const uint8_t secret[32],
-                            const tss_frost_identifier *identifiers, uint32_t n, uint32_t t);
+TSS_API int tss_frost_dealer_keygen(tss_frost_key_package *key_packages, tss_frost_public_key_package *pkp,
+                                    tss_frost_element *vss_commitment, const uint8_t secret[32],
+                                    const tss_frost_identifier *identifiers, uint32_t n, uint32_t t)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Same with given coefficients a_1..a_{t-1} (t-1 canonical scalars; the RFC 9591 vectors' "share
  * polynomial coefficients"). For test vectors and recovery drills; never reuse coefficients. */
-int tss_frost_dealer_keygen_with_coefficients(tss_frost_key_package *key_packages,
-                                              tss_frost_public_key_package *pkp, tss_frost_element *vss_commitment,
-                                              const uint8_t secret[32], const uint8_t (*coefficients)[32],
-                                              const tss_frost_identifier *identifiers, uint32_t n, uint32_t t);
+TSS_API int tss_frost_dealer_keygen_with_coefficients(tss_frost_key_package *key_packages,
+                                                      tss_frost_public_key_package *pkp, tss_frost_element *vss_commitment,
+                                                      const uint8_t secret[32], const uint8_t (*coefficients)[32],
+                                                      const tss_frost_identifier *identifiers, uint32_t n, uint32_t t)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Recovers the group secret from >= t key packages of one key (distinct identifiers, same group key and t):
  * TSS_ERR_NOT_ENOUGH if fewer than min_signers, TSS_ERR_INVALID_ARG if they disagree on the key or t,
  * TSS_ERR_VERIFY if the interpolated secret does not match the group key. secret is SECRET. */
-int tss_frost_reconstruct(uint8_t secret[32], const tss_frost_key_package *key_packages, size_t n);
+TSS_API int tss_frost_reconstruct(uint8_t secret[32], const tss_frost_key_package *key_packages, size_t n)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Checks a key package: identifier valid, share canonical, verifying_share == [share]B, group key a valid
  * point, min_signers >= 1. TSS_ERR_ENCODING / TSS_ERR_VERIFY / TSS_ERR_INVALID_ARG. */
-int tss_frost_key_package_validate(const tss_frost_key_package *kp);
+TSS_API int tss_frost_key_package_validate(const tss_frost_key_package *kp) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 
 /* Checks a public key package: 1 <= t <= n <= capacity, sorted distinct valid identifiers, valid points. */
-int tss_frost_public_key_package_validate(const tss_frost_public_key_package *pkp);
+TSS_API int tss_frost_public_key_package_validate(const tss_frost_public_key_package *pkp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 
 /* Sorts shares[0..max_signers) ascending by identifier (in place). */
-int tss_frost_public_key_package_sort(tss_frost_public_key_package *pkp);
+TSS_API int tss_frost_public_key_package_sort(tss_frost_public_key_package *pkp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 
 /* Finds an identifier's verifying share (binary search): TSS_ERR_NOT_FOUND if absent. */
-int tss_frost_public_key_package_find(tss_frost_verifying_share *out, const tss_frost_public_key_package *pkp,
-                                      const tss_frost_identifier *id);
+TSS_API int tss_frost_public_key_package_find(tss_frost_verifying_share *out, const tss_frost_public_key_package *pkp,
+                                              const tss_frost_identifier *id)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3);
 
 /* ---------------------------------------------------------------------------------------------
  * Round 1: commit
@@ -216,17 +227,18 @@ int tss_frost_public_key_package_find(tss_frost_verifying_share *out, const tss_
 
 /* Hedged nonces (RFC 9591 nonce_generate): d = H3(rand32 ‖ s_i), e = H3(rand32' ‖ s_i) with fresh
  * CSPRNG bytes; D = [d]B, E = [e]B (constant time). nonces is SECRET; commitments are public. */
-int tss_frost_round1_commit(tss_frost_signing_nonces *nonces, tss_frost_signing_commitments *commitments,
-                            const tss_frost_key_package *kp);
+TSS_API int tss_frost_round1_commit(tss_frost_signing_nonces *nonces, tss_frost_signing_commitments *commitments,
+                                    const tss_frost_key_package *kp) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3);
 
 /* TEST ONLY (deterministic, for vectors): the same with the given 32-byte hiding/binding randomness. */
-int tss_frost_round1_commit_with_randomness(tss_frost_signing_nonces *nonces,
-                                            tss_frost_signing_commitments *commitments,
-                                            const tss_frost_key_package *kp, const uint8_t hiding_randomness[32],
-                                            const uint8_t binding_randomness[32]);
+TSS_API int tss_frost_round1_commit_with_randomness(tss_frost_signing_nonces *nonces,
+                                                    tss_frost_signing_commitments *commitments,
+                                                    const tss_frost_key_package *kp, const uint8_t hiding_randomness[32],
+                                                    const uint8_t binding_randomness[32])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3, 4, 5);
 
 /* Wipes nonces (state 0). */
-void tss_frost_signing_nonces_wipe(tss_frost_signing_nonces *nonces);
+TSS_API void tss_frost_signing_nonces_wipe(tss_frost_signing_nonces *nonces);
 
 /* ---------------------------------------------------------------------------------------------
  * Signing package (coordinator)
@@ -236,11 +248,12 @@ void tss_frost_signing_nonces_wipe(tss_frost_signing_nonces *nonces);
  * view them and the message. TSS_ERR_DUPLICATE / TSS_ERR_ZERO_ID / TSS_ERR_ENCODING (bad identifier),
  * TSS_ERR_INVALID_ARG for n = 0 or n > TSS_FROST_MAX_SIGNERS. The point encodings are checked by the
  * functions that use them (and by the decoders). */
-int tss_frost_signing_package_init(tss_frost_signing_package *pkg, tss_frost_signing_commitments *commitments,
-                                   uint32_t n, const uint8_t *message, size_t message_len);
+TSS_API int tss_frost_signing_package_init(tss_frost_signing_package *pkg, tss_frost_signing_commitments *commitments,
+                                           uint32_t n, const uint8_t *message, size_t message_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Sorts n commitments ascending by identifier, in place. */
-void tss_frost_commitments_sort(tss_frost_signing_commitments *commitments, size_t n);
+TSS_API void tss_frost_commitments_sort(tss_frost_signing_commitments *commitments, size_t n);
 
 /* ---------------------------------------------------------------------------------------------
  * Round 2: sign
@@ -254,8 +267,9 @@ void tss_frost_commitments_sort(tss_frost_signing_commitments *commitments, size
  *   commitment is named by aggregation).
  * Every call that gets past the NULL checks with a live nonce wipes it, whether it succeeds or fails:
  * a nonce is never offered to a second signing package. */
-int tss_frost_round2_sign(tss_frost_signature_share *share, const tss_frost_signing_package *pkg,
-                          tss_frost_signing_nonces *nonces, const tss_frost_key_package *kp);
+TSS_API int tss_frost_round2_sign(tss_frost_signature_share *share, const tss_frost_signing_package *pkg,
+                                  tss_frost_signing_nonces *nonces, const tss_frost_key_package *kp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3, 4);
 
 /* ---------------------------------------------------------------------------------------------
  * Share verification and aggregation (coordinator)
@@ -263,9 +277,10 @@ int tss_frost_round2_sign(tss_frost_signature_share *share, const tss_frost_sign
 
 /* Checks one share: [z_i]B == D_i + [ρ_i]E_i + [c·λ_i]Y_i (variable time; public data).
  * TSS_OK, TSS_ERR_VERIFY, TSS_ERR_NOT_FOUND (identifier not in pkg), TSS_ERR_ENCODING, ... */
-int tss_frost_verify_signature_share(const tss_frost_signature_share *share,
-                                     const tss_frost_verifying_share *verifying_share,
-                                     const tss_frost_signing_package *pkg, const tss_frost_verifying_key *vk);
+TSS_API int tss_frost_verify_signature_share(const tss_frost_signature_share *share,
+                                             const tss_frost_verifying_share *verifying_share,
+                                             const tss_frost_signing_package *pkg, const tss_frost_verifying_key *vk)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3, 4);
 
 /* sig = (R, Σ z_i). shares: exactly one per commitment in pkg, any order (TSS_ERR_NOT_FOUND for an
  * identifier not in pkg or not in pkp, TSS_ERR_DUPLICATE for a repeated one, TSS_ERR_NOT_ENOUGH for a
@@ -275,14 +290,15 @@ int tss_frost_verify_signature_share(const tss_frost_signature_share *share,
  * when culprits_cap >= the number of signers).
  * culprits may be NULL if culprits_cap is 0; n_culprits may be NULL. TSS_ERR_VERIFY if the signature fails
  * yet no share is invalid (e.g. a bad public key package). */
-int tss_frost_aggregate(tss_frost_signature *sig, const tss_frost_signing_package *pkg,
-                        const tss_frost_signature_share *shares, size_t n_shares,
-                        const tss_frost_public_key_package *pkp, tss_frost_identifier *culprits,
-                        size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_aggregate(tss_frost_signature *sig, const tss_frost_signing_package *pkg,
+                                const tss_frost_signature_share *shares, size_t n_shares,
+                                const tss_frost_public_key_package *pkp, tss_frost_identifier *culprits,
+                                size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2, 3, 5);
 
 /* Ed25519 verification of a FROST signature (ZIP-215 rules, tss_ed25519_verify). TSS_OK / TSS_ERR_VERIFY. */
-int tss_frost_verify(const tss_frost_signature *sig, const uint8_t *message, size_t message_len,
-                     const tss_frost_verifying_key *vk);
+TSS_API int tss_frost_verify(const tss_frost_signature *sig, const uint8_t *message, size_t message_len,
+                             const tss_frost_verifying_key *vk) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
 
 /* ---------------------------------------------------------------------------------------------
  * Binary serialization: byte 0 = TSS_FROST_VERSION, byte 1 = the kind tag, then fixed-size fields
@@ -312,40 +328,52 @@ int tss_frost_verify(const tss_frost_signature *sig, const uint8_t *message, siz
 /* ver, tag, id, z_i */
 #define TSS_FROST_SIGNATURE_SHARE_BYTES (2 + 2 * 32)
 
-int tss_frost_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len, const tss_frost_key_package *kp);
+TSS_API int tss_frost_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len, const tss_frost_key_package *kp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* Also checks verifying_share == [signing_share]B. */
-int tss_frost_key_package_deserialize(tss_frost_key_package *kp, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_key_package_deserialize(tss_frost_key_package *kp, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_public_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                           const tss_frost_public_key_package *pkp);
+TSS_API int tss_frost_public_key_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                   const tss_frost_public_key_package *pkp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* pkp must be initialised (tss_frost_public_key_package_init); TSS_ERR_CAPACITY if n > capacity. */
-int tss_frost_public_key_package_deserialize(tss_frost_public_key_package *pkp, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_public_key_package_deserialize(tss_frost_public_key_package *pkp, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Nonces are secret: store them only encrypted. A used (wiped) nonce does not serialize
  * (TSS_ERR_NONCE_USED). Deserialize checks the commitments match the nonces. */
-int tss_frost_signing_nonces_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                       const tss_frost_signing_nonces *nonces);
-int tss_frost_signing_nonces_deserialize(tss_frost_signing_nonces *nonces, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_signing_nonces_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                               const tss_frost_signing_nonces *nonces)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
+TSS_API int tss_frost_signing_nonces_deserialize(tss_frost_signing_nonces *nonces, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signing_commitments_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                            const tss_frost_signing_commitments *c);
-int tss_frost_signing_commitments_deserialize(tss_frost_signing_commitments *c, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_signing_commitments_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                    const tss_frost_signing_commitments *c)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
+TSS_API int tss_frost_signing_commitments_deserialize(tss_frost_signing_commitments *c, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signing_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                        const tss_frost_signing_package *pkg);
+TSS_API int tss_frost_signing_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                const tss_frost_signing_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* Commitments go to commitments_buf (commitments_cap entries), the message is copied to message_buf
  * (message_cap bytes); pkg then points at both. TSS_ERR_CAPACITY if either is too small. */
-int tss_frost_signing_package_deserialize(tss_frost_signing_package *pkg,
-                                          tss_frost_signing_commitments *commitments_buf, uint32_t commitments_cap,
-                                          uint8_t *message_buf, size_t message_cap, const uint8_t *in,
-                                          size_t in_len);
+TSS_API int tss_frost_signing_package_deserialize(tss_frost_signing_package *pkg,
+                                                  tss_frost_signing_commitments *commitments_buf, uint32_t commitments_cap,
+                                                  uint8_t *message_buf, size_t message_cap, const uint8_t *in,
+                                                  size_t in_len) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 6);
 
-int tss_frost_signature_share_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                        const tss_frost_signature_share *share);
-int tss_frost_signature_share_deserialize(tss_frost_signature_share *share, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_signature_share_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                const tss_frost_signature_share *share)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
+TSS_API int tss_frost_signature_share_deserialize(tss_frost_signature_share *share, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* A signature's 64 bytes with R a valid point and z canonical (TSS_ERR_ENCODING otherwise). */
-int tss_frost_signature_deserialize(tss_frost_signature *sig, const uint8_t in[64]);
+TSS_API int tss_frost_signature_deserialize(tss_frost_signature *sig, const uint8_t in[64])
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* ---------------------------------------------------------------------------------------------
  * JSON (jansson inside; text in caller buffers). Field names follow the FROST test vectors and
@@ -366,34 +394,47 @@ int tss_frost_signature_deserialize(tss_frost_signature *sig, const uint8_t in[6
  * *_from_json parses json_len bytes (NUL not required) with the same checks as the binary decoders.
  * ------------------------------------------------------------------------------------------- */
 
-int tss_frost_key_package_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_key_package *kp);
-int tss_frost_key_package_from_json(tss_frost_key_package *kp, const char *json, size_t json_len);
+TSS_API int tss_frost_key_package_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_key_package *kp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_key_package_from_json(tss_frost_key_package *kp, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_public_key_package_to_json(char *out, size_t out_cap, size_t *out_len,
-                                         const tss_frost_public_key_package *pkp);
-int tss_frost_public_key_package_from_json(tss_frost_public_key_package *pkp, const char *json, size_t json_len);
+TSS_API int tss_frost_public_key_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                                 const tss_frost_public_key_package *pkp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_public_key_package_from_json(tss_frost_public_key_package *pkp, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signing_nonces_to_json(char *out, size_t out_cap, size_t *out_len,
-                                     const tss_frost_signing_nonces *nonces);
-int tss_frost_signing_nonces_from_json(tss_frost_signing_nonces *nonces, const char *json, size_t json_len);
+TSS_API int tss_frost_signing_nonces_to_json(char *out, size_t out_cap, size_t *out_len,
+                                             const tss_frost_signing_nonces *nonces)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_signing_nonces_from_json(tss_frost_signing_nonces *nonces, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signing_commitments_to_json(char *out, size_t out_cap, size_t *out_len,
-                                          const tss_frost_signing_commitments *c);
-int tss_frost_signing_commitments_from_json(tss_frost_signing_commitments *c, const char *json, size_t json_len);
+TSS_API int tss_frost_signing_commitments_to_json(char *out, size_t out_cap, size_t *out_len,
+                                                  const tss_frost_signing_commitments *c)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_signing_commitments_from_json(tss_frost_signing_commitments *c, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signing_package_to_json(char *out, size_t out_cap, size_t *out_len,
-                                      const tss_frost_signing_package *pkg);
-int tss_frost_signing_package_from_json(tss_frost_signing_package *pkg,
-                                        tss_frost_signing_commitments *commitments_buf, uint32_t commitments_cap,
-                                        uint8_t *message_buf, size_t message_cap, const char *json,
-                                        size_t json_len);
+TSS_API int tss_frost_signing_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                              const tss_frost_signing_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_signing_package_from_json(tss_frost_signing_package *pkg,
+                                                tss_frost_signing_commitments *commitments_buf, uint32_t commitments_cap,
+                                                uint8_t *message_buf, size_t message_cap, const char *json,
+                                                size_t json_len) TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 6);
 
-int tss_frost_signature_share_to_json(char *out, size_t out_cap, size_t *out_len,
-                                      const tss_frost_signature_share *share);
-int tss_frost_signature_share_from_json(tss_frost_signature_share *share, const char *json, size_t json_len);
+TSS_API int tss_frost_signature_share_to_json(char *out, size_t out_cap, size_t *out_len,
+                                              const tss_frost_signature_share *share)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_signature_share_from_json(tss_frost_signature_share *share, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_signature_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_signature *sig);
-int tss_frost_signature_from_json(tss_frost_signature *sig, const char *json, size_t json_len);
+TSS_API int tss_frost_signature_to_json(char *out, size_t out_cap, size_t *out_len, const tss_frost_signature *sig)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_signature_from_json(tss_frost_signature *sig, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 #ifdef __cplusplus
 }

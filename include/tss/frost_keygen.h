@@ -115,74 +115,80 @@ typedef struct tss_frost_dkg_secret_package {
 } tss_frost_dkg_secret_package;
 
 /* Binds caller storage (capacity >= t entries each). */
-int tss_frost_dkg_round1_package_init(tss_frost_dkg_round1_package *pkg, tss_frost_element *commitment,
-                                      uint32_t capacity);
-int tss_frost_dkg_secret_package_init(tss_frost_dkg_secret_package *sp, tss_frost_scalar *coefficients,
-                                      tss_frost_element *commitment, uint32_t capacity);
+TSS_API int tss_frost_dkg_round1_package_init(tss_frost_dkg_round1_package *pkg, tss_frost_element *commitment,
+                                              uint32_t capacity);
+TSS_API int tss_frost_dkg_secret_package_init(tss_frost_dkg_secret_package *sp, tss_frost_scalar *coefficients,
+                                              tss_frost_element *commitment, uint32_t capacity);
 /* Wipes every secret of the package (coefficients, own share) and its state. */
-void tss_frost_dkg_secret_package_clear(tss_frost_dkg_secret_package *sp);
+TSS_API void tss_frost_dkg_secret_package_clear(tss_frost_dkg_secret_package *sp);
 
 /* Bytes of scratch any step below needs for n participants and threshold t (use the larger of the old and
  * new n and t for reshare). */
-size_t tss_frost_keygen_scratch_size(uint32_t n, uint32_t t);
+TSS_API size_t tss_frost_keygen_scratch_size(uint32_t n, uint32_t t);
 
 /* ---- DKG ---- */
 
 /* Part 1 for participant `id` of n with threshold t. TSS_ERR_INVALID_ARG (t, n out of range or storage
  * smaller than t), TSS_ERR_ZERO_ID / TSS_ERR_ENCODING (bad identifier). */
-int tss_frost_dkg_part1(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
-                        const tss_frost_identifier *id, uint32_t n, uint32_t t);
+TSS_API int tss_frost_dkg_part1(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
+                                const tss_frost_identifier *id, uint32_t n, uint32_t t) TSS_WARN_UNUSED_RESULT;
 
 /* TEST ONLY (vectors): part 1 with given coefficients a_0..a_(t-1) and proof nonce k (canonical scalars,
  * which must be uniformly random and never reused in real use). */
-int tss_frost_dkg_part1_with_coefficients(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
-                                          const tss_frost_identifier *id, uint32_t n, uint32_t t,
-                                          const tss_frost_scalar *coefficients, const tss_frost_scalar *nonce);
+TSS_API int tss_frost_dkg_part1_with_coefficients(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
+                                                  const tss_frost_identifier *id, uint32_t n, uint32_t t,
+                                                  const tss_frost_scalar *coefficients, const tss_frost_scalar *nonce)
+    TSS_WARN_UNUSED_RESULT;
 
 /* Checks the proof of knowledge of one round-1 package (cofactored): TSS_OK, TSS_ERR_VERIFY, TSS_ERR_ENCODING. */
-int tss_frost_dkg_verify_proof_of_knowledge(const tss_frost_dkg_round1_package *pkg);
+TSS_API int tss_frost_dkg_verify_proof_of_knowledge(const tss_frost_dkg_round1_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1);
 
 /* Part 2: round1_packages are the n-1 other participants' packages (any order). Writes n-1 round-2 packages
  * to round2_out, round2_out[k] for the sender of round1_packages[k]. TSS_ERR_NOT_ENOUGH if the count is not
  * n-1, TSS_ERR_DUPLICATE (repeated sender, or the own identifier), TSS_ERR_ZERO_ID / TSS_ERR_ENCODING (bad
  * sender identifier), TSS_ERR_CULPRIT (wrong commitment length, undecodable proof or φ_0, invalid proof),
  * TSS_ERR_STATE (part 1 not done). On success the coefficients are wiped. */
-int tss_frost_dkg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_package *round2_out,
-                        const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
-                        void *scratch, size_t scratch_len,
-                        tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_dkg_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_package *round2_out,
+                                const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
+                                void *scratch, size_t scratch_len,
+                                tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT;
 
 /* Part 3: the same n-1 round-1 packages and the n-1 round-2 packages addressed to this participant (any
  * order; one per round-1 sender, else TSS_ERR_NOT_FOUND / TSS_ERR_NOT_ENOUGH / TSS_ERR_DUPLICATE).
  * pkp must be initialised with capacity >= n (TSS_ERR_CAPACITY). TSS_ERR_CULPRIT names senders of bad
  * shares, wrong-length or undecodable commitments. */
-int tss_frost_dkg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
-                        const tss_frost_dkg_secret_package *sp,
-                        const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
-                        const tss_frost_dkg_round2_package *round2_packages, size_t n_round2,
-                        void *scratch, size_t scratch_len,
-                        tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_dkg_part3(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
+                                const tss_frost_dkg_secret_package *sp,
+                                const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
+                                const tss_frost_dkg_round2_package *round2_packages, size_t n_round2,
+                                void *scratch, size_t scratch_len,
+                                tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT;
 
 /* ---- Refresh (all n participants of the key take part; same t) ---- */
 
 /* Part 1: kp is this participant's current key package; n the number of participants. */
-int tss_frost_refresh_part1(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
-                            const tss_frost_key_package *kp, uint32_t n);
+TSS_API int tss_frost_refresh_part1(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round1_package *pkg,
+                                    const tss_frost_key_package *kp, uint32_t n) TSS_WARN_UNUSED_RESULT;
 /* Part 2: as tss_frost_dkg_part2 (commitments must have t-1 points; proofs are not checked). */
-int tss_frost_refresh_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_package *round2_out,
-                            const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
-                            void *scratch, size_t scratch_len,
-                            tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_refresh_part2(tss_frost_dkg_secret_package *sp, tss_frost_dkg_round2_package *round2_out,
+                                    const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
+                                    void *scratch, size_t scratch_len,
+                                    tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT;
 /* Part 3: new_kp / new_pkp from old_kp / old_pkp (the old public key package must list exactly the n
  * participants: TSS_ERR_NOT_FOUND otherwise). new_pkp needs capacity >= n and must not alias old_pkp's
  * storage. */
-int tss_frost_refresh_part3(tss_frost_key_package *new_kp, tss_frost_public_key_package *new_pkp,
-                            const tss_frost_dkg_secret_package *sp,
-                            const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
-                            const tss_frost_dkg_round2_package *round2_packages, size_t n_round2,
-                            const tss_frost_key_package *old_kp, const tss_frost_public_key_package *old_pkp,
-                            void *scratch, size_t scratch_len,
-                            tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_refresh_part3(tss_frost_key_package *new_kp, tss_frost_public_key_package *new_pkp,
+                                    const tss_frost_dkg_secret_package *sp,
+                                    const tss_frost_dkg_round1_package *round1_packages, size_t n_round1,
+                                    const tss_frost_dkg_round2_package *round2_packages, size_t n_round2,
+                                    const tss_frost_key_package *old_kp, const tss_frost_public_key_package *old_pkp,
+                                    void *scratch, size_t scratch_len,
+                                    tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT;
 
 /* ---- Repair (frost-core repair_share_part1/2/3) ---- */
 
@@ -190,35 +196,39 @@ int tss_frost_refresh_part3(tss_frost_key_package *new_kp, tss_frost_public_key_
  * kp's, not including `participant`). The numerically largest helper's delta is the remainder, as in
  * frost-core. TSS_ERR_NOT_ENOUGH, TSS_ERR_DUPLICATE, TSS_ERR_NOT_FOUND (kp not among helpers),
  * TSS_ERR_INVALID_ARG (participant among helpers). deltas are SECRET. */
-int tss_frost_repair_step1(tss_frost_scalar *deltas, const tss_frost_identifier *helpers, size_t n_helpers,
-                           const tss_frost_key_package *kp, const tss_frost_identifier *participant);
+TSS_API int tss_frost_repair_step1(tss_frost_scalar *deltas, const tss_frost_identifier *helpers, size_t n_helpers,
+                                   const tss_frost_key_package *kp, const tss_frost_identifier *participant)
+    TSS_WARN_UNUSED_RESULT;
 /* Step 2: sigma = Σ deltas (one from each helper). TSS_ERR_ENCODING for a non-canonical delta. */
-int tss_frost_repair_step2(tss_frost_scalar *sigma, const tss_frost_scalar *deltas, size_t n_deltas);
+TSS_API int tss_frost_repair_step2(tss_frost_scalar *sigma, const tss_frost_scalar *deltas, size_t n_deltas)
+    TSS_WARN_UNUSED_RESULT;
 /* Step 3: the share is Σ sigmas; kp gets the verifying key and t of pkp. TSS_ERR_VERIFY if pkp lists the
  * participant and its verifying share differs from [share]B (wrong or missing sigmas). */
-int tss_frost_repair_step3(tss_frost_key_package *kp, const tss_frost_scalar *sigmas, size_t n_sigmas,
-                           const tss_frost_identifier *participant, const tss_frost_public_key_package *pkp);
+TSS_API int tss_frost_repair_step3(tss_frost_key_package *kp, const tss_frost_scalar *sigmas, size_t n_sigmas,
+                                   const tss_frost_identifier *participant, const tss_frost_public_key_package *pkp)
+    TSS_WARN_UNUSED_RESULT;
 
 /* ---- Reshare (protocol above) ---- */
 
 /* Old holder kp (one of old_signers, |old_signers| >= kp's t, distinct) deals to n_new new participants with
  * threshold t_new: pkg (capacity >= t_new) gets the commitment, round2_out[k] the share for new_ids[k]. */
-int tss_frost_reshare_deal(tss_frost_dkg_round1_package *pkg, tss_frost_dkg_round2_package *round2_out,
-                           const tss_frost_key_package *kp, const tss_frost_identifier *old_signers,
-                           size_t n_old_signers, const tss_frost_identifier *new_ids, uint32_t n_new,
-                           uint32_t t_new, void *scratch, size_t scratch_len);
+TSS_API int tss_frost_reshare_deal(tss_frost_dkg_round1_package *pkg, tss_frost_dkg_round2_package *round2_out,
+                                   const tss_frost_key_package *kp, const tss_frost_identifier *old_signers,
+                                   size_t n_old_signers, const tss_frost_identifier *new_ids, uint32_t n_new,
+                                   uint32_t t_new, void *scratch, size_t scratch_len) TSS_WARN_UNUSED_RESULT;
 
 /* New participant `id` (one of new_ids) combines one round-1 package and one round-2 package from each old
  * signer (any order) into its key package and the new public key package (capacity >= n_new). old_pkp is the
  * old key's public key package (for the group key and, on failure, to name culprits). */
-int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
-                             const tss_frost_identifier *id, const tss_frost_identifier *new_ids, uint32_t n_new,
-                             uint32_t t_new, const tss_frost_public_key_package *old_pkp,
-                             const tss_frost_identifier *old_signers, size_t n_old_signers,
-                             const tss_frost_dkg_round1_package *round1_packages,
-                             const tss_frost_dkg_round2_package *round2_packages, size_t n_packages,
-                             void *scratch, size_t scratch_len,
-                             tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits);
+TSS_API int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_package *pkp,
+                                     const tss_frost_identifier *id, const tss_frost_identifier *new_ids, uint32_t n_new,
+                                     uint32_t t_new, const tss_frost_public_key_package *old_pkp,
+                                     const tss_frost_identifier *old_signers, size_t n_old_signers,
+                                     const tss_frost_dkg_round1_package *round1_packages,
+                                     const tss_frost_dkg_round2_package *round2_packages, size_t n_packages,
+                                     void *scratch, size_t scratch_len,
+                                     tss_frost_identifier *culprits, size_t culprits_cap, size_t *n_culprits)
+    TSS_WARN_UNUSED_RESULT;
 
 /* ---------------------------------------------------------------------------------------------
  * Serialization of the key generation packages (the conventions of tss/frost.h's serialization
@@ -249,27 +259,35 @@ int tss_frost_reshare_finish(tss_frost_key_package *kp, tss_frost_public_key_pac
     (2 + 2 + 32 + 3 * 4 + (size_t)(t) * 32 + (size_t)(n_commitments) * 32 + 32)
 
 /* n_commitments of an encoded round-1 package (header and length checked), to size its storage. */
-int tss_frost_dkg_round1_package_peek(uint32_t *n_commitments, const uint8_t *in, size_t in_len);
-int tss_frost_dkg_round1_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                           const tss_frost_dkg_round1_package *pkg);
+TSS_API int tss_frost_dkg_round1_package_peek(uint32_t *n_commitments, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
+TSS_API int tss_frost_dkg_round1_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                   const tss_frost_dkg_round1_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* pkg initialised (tss_frost_dkg_round1_package_init); TSS_ERR_CAPACITY if n_commitments > capacity. */
-int tss_frost_dkg_round1_package_deserialize(tss_frost_dkg_round1_package *pkg, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_dkg_round1_package_deserialize(tss_frost_dkg_round1_package *pkg, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_dkg_round2_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                           const tss_frost_dkg_round2_package *pkg);
+TSS_API int tss_frost_dkg_round2_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                   const tss_frost_dkg_round2_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* Sender and recipient must differ. */
-int tss_frost_dkg_round2_package_deserialize(tss_frost_dkg_round2_package *pkg, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_dkg_round2_package_deserialize(tss_frost_dkg_round2_package *pkg, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* min_signers (the coefficient storage needed) of an encoded secret package. */
-int tss_frost_dkg_secret_package_peek(uint32_t *min_signers, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_dkg_secret_package_peek(uint32_t *min_signers, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 /* A secret package after part 1 or part 2 (DKG or refresh); TSS_ERR_STATE for an empty/cleared one. */
-int tss_frost_dkg_secret_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
-                                           const tss_frost_dkg_secret_package *sp);
+TSS_API int tss_frost_dkg_secret_package_serialize(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                   const tss_frost_dkg_secret_package *sp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 3, 4);
 /* sp initialised (tss_frost_dkg_secret_package_init, capacity >= t: TSS_ERR_CAPACITY). Also checks the
  * package is internally consistent: after part 1 the commitment is [a_k]B (a_0 = 0 for refresh); after
  * part 2 the coefficients are gone and [own share]B = Σ_k [id^k]φ_k (TSS_ERR_ENCODING otherwise). The
  * restored package continues with part 2 / part 3 as if it had never left memory. */
-int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, const uint8_t *in, size_t in_len);
+TSS_API int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, const uint8_t *in, size_t in_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* JSON (same conventions as tss/frost.h's JSON section; frost-core serde names; H = lowercase hex):
  *   round 1:   {"version":1,"identifier":ID,"commitment":[H,...],"proof_of_knowledge":H}
@@ -284,19 +302,27 @@ int tss_frost_dkg_secret_package_deserialize(tss_frost_dkg_secret_package *sp, c
  *                                                                      "refresh_round2_secret"     SECRET
  *              (after part 1 "commitment" may be omitted on input: it is recomputed from the coefficients;
  *              refresh coefficients list a_0 = 0 too, t entries; the commitment lists t-1 points) */
-int tss_frost_dkg_round1_package_peek_json(uint32_t *n_commitments, const char *json, size_t json_len);
-int tss_frost_dkg_round1_package_to_json(char *out, size_t out_cap, size_t *out_len,
-                                         const tss_frost_dkg_round1_package *pkg);
-int tss_frost_dkg_round1_package_from_json(tss_frost_dkg_round1_package *pkg, const char *json, size_t json_len);
+TSS_API int tss_frost_dkg_round1_package_peek_json(uint32_t *n_commitments, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
+TSS_API int tss_frost_dkg_round1_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                                 const tss_frost_dkg_round1_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_dkg_round1_package_from_json(tss_frost_dkg_round1_package *pkg, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_dkg_round2_package_to_json(char *out, size_t out_cap, size_t *out_len,
-                                         const tss_frost_dkg_round2_package *pkg);
-int tss_frost_dkg_round2_package_from_json(tss_frost_dkg_round2_package *pkg, const char *json, size_t json_len);
+TSS_API int tss_frost_dkg_round2_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                                 const tss_frost_dkg_round2_package *pkg)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_dkg_round2_package_from_json(tss_frost_dkg_round2_package *pkg, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
-int tss_frost_dkg_secret_package_peek_json(uint32_t *min_signers, const char *json, size_t json_len);
-int tss_frost_dkg_secret_package_to_json(char *out, size_t out_cap, size_t *out_len,
-                                         const tss_frost_dkg_secret_package *sp);
-int tss_frost_dkg_secret_package_from_json(tss_frost_dkg_secret_package *sp, const char *json, size_t json_len);
+TSS_API int tss_frost_dkg_secret_package_peek_json(uint32_t *min_signers, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
+TSS_API int tss_frost_dkg_secret_package_to_json(char *out, size_t out_cap, size_t *out_len,
+                                                 const tss_frost_dkg_secret_package *sp)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 4);
+TSS_API int tss_frost_dkg_secret_package_from_json(tss_frost_dkg_secret_package *sp, const char *json, size_t json_len)
+    TSS_WARN_UNUSED_RESULT TSS_ARG_NONNULL(1, 2);
 
 /* Output sizes (bytes, including the NUL) that always suffice for *_to_json. */
 #define TSS_FROST_DKG_ROUND1_PACKAGE_JSON_MAX(n_commitments) (384 + (size_t)(n_commitments) * 67)

@@ -1,6 +1,5 @@
+/* Status codes (include/tss/common.h): their names. The ground layer: no dependency but libc. */
 #include "tss/common.h"
-
-#include <sodium.h>
 
 const char *tss_status_str(int status)
 {
@@ -22,10 +21,4 @@ const char *tss_status_str(int status)
     case TSS_ERR_TIMEOUT: return "timeout";
     default: return "unknown error";
     }
-}
-
-int tss_init(void)
-{
-    /* sodium_init is idempotent and thread-safe; 1 means already initialised. */
-    return sodium_init() < 0 ? TSS_ERR_CRYPTO : TSS_OK;
 }

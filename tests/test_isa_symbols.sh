@@ -20,6 +20,7 @@ report=$(nm -A --undefined-only "$lib" 2>/dev/null |
   awk -v members="$isa_members" -v defined="$isa_defined" '
     BEGIN { n = split(members, m, "\n"); for (i = 1; i <= n; i++) isa[m[i]] = 1
             n = split(defined, d, "\n"); for (i = 1; i <= n; i++) def[d[i]] = 1 }
+    NF == 2 { k = split($1, parts, "/"); $1 = parts[k] }  # thin archives (link_whole) name members by path
     NF == 2 && !($1 in isa) {
       checked++
       if (!($2 in def)) next

@@ -1,0 +1,237 @@
+/* KOS OT extension (see ot_ext.h). */
+#include "crypto/ot_ext.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#include "tss/common.h"
+#include "crypto/ecdsa_transcript.h"
+
+static uint64_t ld64(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x; /* little-endian hosts only (x86-64, aarch64): bit j of a row is bit j%8 of byte j/8 */
+}
+
+static void st64(uint8_t *p, uint64_t x) { memcpy(p, &x, 8); }
+
+/* Column l of a seed's PRG for this session: XChaCha20(key = seed ‖ pad, nonce = H(sid)[0..19] ‖ l). */
+static void prg_column(uint8_t out[OTE_ROW_BYTES], const uint8_t seed[OT_KEY_BYTES], const uint8_t nonce20[20],
+                       uint32_t l)
+{
+    uint8_t key[32], nonce[24];
+    memcpy(key, seed, OT_KEY_BYTES);
+    memcpy(key + OT_KEY_BYTES, "tss-kos-prg-key!", 16);
+    memcpy(nonce, nonce20, 20);
+    nonce[20] = (uint8_t)(l >> 24); nonce[21] = (uint8_t)(l >> 16); nonce[22] = (uint8_t)(l >> 8); nonce[23] = (uint8_t)l;
+    crypto_stream_xchacha20(out, OTE_ROW_BYTES, nonce, key);
+    sodium_memzero(key, sizeof key);
+}
+
+static void session_nonce(uint8_t nonce20[20], const uint8_t sid[32])
+{
+    ecdsa_transcript t;
+    ecdsa_transcript_init(&t, "kos-prg");
+    ecdsa_transcript_append(&t, ECDSA_T_SID, "sid", sid, 32);
+    ecdsa_transcript_bytes_out(&t, nonce20, 20);
+}
+
+static inline uint64_t transpose8(uint64_t x)
+{
+    uint64_t t;
+    t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;  x ^= t ^ (t << 7);
+    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL; x ^= t ^ (t << 14);
+    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL; x ^= t ^ (t << 28);
+    return x;
+}
+
+void ote_transpose(uint8_t (*rows)[16], const uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES], size_t n_rows)
+{
+    for (size_t jb = 0; jb < (n_rows + 7) / 8; jb++) {
+        for (size_t lb = 0; lb < OTE_KAPPA / 8; lb++) {
+            uint64_t x = 0;
+            for (int i = 0; i < 8; i++) x |= (uint64_t)cols[8 * lb + (size_t)i][jb] << (8 * i);
+            x = transpose8(x);
+            for (int k = 0; k < 8; k++) {
+                size_t j = 8 * jb + (size_t)k;
+                if (j < n_rows) rows[j][lb] = (uint8_t)(x >> (8 * k));
+            }
+        }
+    }
+}
+
+/* Low 64 bits of the carry-less product, with integer multiplications on bits spaced 4 apart (no
+ * data-dependent branches or table lookups). */
+static uint64_t bmul64(uint64_t x, uint64_t y)
+{
+    const uint64_t m0 = 0x1111111111111111ULL, m1 = m0 << 1, m2 = m0 << 2, m3 = m0 << 3;
+    uint64_t x0 = x & m0, x1 = x & m1, x2 = x & m2, x3 = x & m3;
+    uint64_t y0 = y & m0, y1 = y & m1, y2 = y & m2, y3 = y & m3;
+    uint64_t z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
+    uint64_t z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
+    uint64_t z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
+    uint64_t z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
+    return (z0 & m0) | (z1 & m1) | (z2 & m2) | (z3 & m3);
+}
+
+static uint64_t rev64(uint64_t x)
+{
+    x = ((x >> 1) & 0x5555555555555555ULL) | ((x & 0x5555555555555555ULL) << 1);
+    x = ((x >> 2) & 0x3333333333333333ULL) | ((x & 0x3333333333333333ULL) << 2);
+    x = ((x >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((x & 0x0F0F0F0F0F0F0F0FULL) << 4);
+    return __builtin_bswap64(x);
+}
+
+static void clmul64(uint64_t x, uint64_t y, uint64_t *lo, uint64_t *hi)
+{
+    *lo = bmul64(x, y);
+    *hi = rev64(bmul64(rev64(x), rev64(y))) >> 1;
+}
+
+/* Unreduced product a·b (256 bits) xored into acc[4]. */
+static void clmul128_acc(uint64_t acc[4], const uint64_t a[2], const uint64_t b[2])
+{
+    uint64_t l0, h0, l1, h1, lm, hm, lm2, hm2;
+    clmul64(a[0], b[0], &l0, &h0);
+    clmul64(a[1], b[1], &l1, &h1);
+    clmul64(a[0], b[1], &lm, &hm);
+    clmul64(a[1], b[0], &lm2, &hm2);
+    lm ^= lm2; hm ^= hm2;
+    acc[0] ^= l0;
+    acc[1] ^= h0 ^ lm;
+    acc[2] ^= l1 ^ hm;
+    acc[3] ^= h1;
+}
+
+/* Reduction modulo x^128 + x^7 + x^2 + x + 1. */
+static void gf_reduce(uint64_t r[2], const uint64_t v[4])
+{
+    uint64_t h0 = v[2], h1 = v[3];
+    /* H·(x^7 + x^2 + x + 1): up to 135 bits; the overflow above 128 bits is folded once more. */
+    uint64_t lo = h0 ^ (h0 << 1) ^ (h0 << 2) ^ (h0 << 7);
+    uint64_t hi = h1 ^ (h1 << 1) ^ (h1 << 2) ^ (h1 << 7) ^ (h0 >> 63) ^ (h0 >> 62) ^ (h0 >> 57);
+    uint64_t ov = (h1 >> 63) ^ (h1 >> 62) ^ (h1 >> 57);
+    lo ^= ov ^ (ov << 1) ^ (ov << 2) ^ (ov << 7);
+    r[0] = v[0] ^ lo;
+    r[1] = v[1] ^ hi;
+}
+
+void ote_gf128_mul(uint8_t out[16], const uint8_t a[16], const uint8_t b[16])
+{
+    uint64_t x[2] = {ld64(a), ld64(a + 8)}, y[2] = {ld64(b), ld64(b + 8)}, acc[4] = {0}, r[2];
+    clmul128_acc(acc, x, y);
+    gf_reduce(r, acc);
+    st64(out, r[0]);
+    st64(out + 8, r[1]);
+}
+
+/* The challenges χ_j, j < OTE_M, from H(sid, u). */
+static void challenges(uint8_t chi[OTE_M][16], const uint8_t sid[32], const ote_msg *msg)
+{
+    ecdsa_transcript t;
+    uint8_t key[32], nonce[24] = {0};
+    ecdsa_transcript_init(&t, "kos-check");
+    ecdsa_transcript_append(&t, ECDSA_T_SID, "sid", sid, 32);
+    ecdsa_transcript_append(&t, ECDSA_T_BYTES, "u", msg->u, sizeof msg->u);
+    ecdsa_transcript_bytes_out(&t, key, 32);
+    crypto_stream_xchacha20((uint8_t *)chi, (size_t)OTE_M * 16, nonce, key);
+}
+
+void ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
+                        const uint8_t sid[32])
+{
+    static const size_t FIRST = OTE_COUNT / 8;
+    uint8_t nonce[20], c1[OTE_ROW_BYTES];
+    uint8_t (*cols)[OTE_ROW_BYTES] = msg->u; /* T0 columns are built in place of u, then u = T0 ⊕ T1 ⊕ x */
+    uint8_t rows[OTE_M][16];
+    uint8_t chi[OTE_M][16];
+    randombytes_buf(choice + FIRST, OTE_ROW_BYTES - FIRST);
+    session_nonce(nonce, sid);
+    for (uint32_t l = 0; l < OTE_KAPPA; l++) prg_column(cols[l], setup->seeds[l][0], nonce, l);
+    ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);
+    for (uint32_t l = 0; l < OTE_KAPPA; l++) {
+        prg_column(c1, setup->seeds[l][1], nonce, l);
+        for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= c1[b] ^ choice[b];
+    }
+    challenges(chi, sid, msg);
+    uint64_t accx[2] = {0}, acct[4] = {0};
+    for (size_t j = 0; j < OTE_M; j++) {
+        uint64_t xm = 0 - (uint64_t)((choice[j / 8] >> (j % 8)) & 1u);
+        uint64_t cj[2] = {ld64(chi[j]), ld64(chi[j] + 8)}, tj[2] = {ld64(rows[j]), ld64(rows[j] + 8)};
+        accx[0] ^= cj[0] & xm;
+        accx[1] ^= cj[1] & xm;
+        clmul128_acc(acct, tj, cj);
+    }
+    uint64_t t2[2];
+    gf_reduce(t2, acct);
+    st64(msg->check_x, accx[0]); st64(msg->check_x + 8, accx[1]);
+    st64(msg->check_t, t2[0]); st64(msg->check_t + 8, t2[1]);
+    sodium_memzero(rows, sizeof rows);
+    sodium_memzero(c1, sizeof c1);
+}
+
+void ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *setup, const uint8_t sid[32])
+{
+    uint8_t nonce[20];
+    uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES];
+    session_nonce(nonce, sid);
+    for (uint32_t l = 0; l < OTE_KAPPA; l++) prg_column(cols[l], setup->seeds[l][0], nonce, l);
+    ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_COUNT);
+    sodium_memzero(cols, sizeof cols);
+}
+
+int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, const ote_sender_setup *setup,
+                       const uint8_t sid[32])
+{
+    uint8_t nonce[20];
+    uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES];
+    uint8_t rows[OTE_M][16];
+    uint8_t chi[OTE_M][16];
+    session_nonce(nonce, sid);
+    for (uint32_t l = 0; l < OTE_KAPPA; l++) {
+        uint8_t m = (uint8_t)(0 - ((setup->delta[l / 8] >> (l % 8)) & 1u));
+        prg_column(cols[l], setup->seeds[l], nonce, l);
+        for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= msg->u[l][b] & m;
+    }
+    ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);
+    challenges(chi, sid, msg);
+    uint64_t accq[4] = {0};
+    for (size_t j = 0; j < OTE_M; j++) {
+        uint64_t cj[2] = {ld64(chi[j]), ld64(chi[j] + 8)}, qj[2] = {ld64(rows[j]), ld64(rows[j] + 8)};
+        clmul128_acc(accq, qj, cj);
+    }
+    uint64_t q[2], xd[4] = {0}, xdr[2];
+    gf_reduce(q, accq);
+    uint64_t X[2] = {ld64(msg->check_x), ld64(msg->check_x + 8)};
+    uint64_t D[2] = {ld64(setup->delta), ld64(setup->delta + 8)};
+    clmul128_acc(xd, X, D);
+    gf_reduce(xdr, xd);
+    uint64_t diff = (q[0] ^ ld64(msg->check_t) ^ xdr[0]) | (q[1] ^ ld64(msg->check_t + 8) ^ xdr[1]);
+    int rc = TSS_OK;
+    if (diff != 0) rc = TSS_ERR_OT_CONSISTENCY;
+    else memcpy(rows_out, rows, (size_t)OTE_COUNT * 16);
+    sodium_memzero(cols, sizeof cols);
+    sodium_memzero(rows, sizeof rows);
+    return rc;
+}
+
+void ote_pad(uint8_t *out, size_t out_len, const uint8_t sid[32], uint32_t j, const uint8_t row[16])
+{
+    /* BLAKE2b-512 of (sid ‖ j ‖ half ‖ row): the correlation-robust hash of KOS. */
+    uint8_t in[32 + 4 + 1 + 16];
+    memcpy(in, sid, 32);
+    in[32] = (uint8_t)(j >> 24); in[33] = (uint8_t)(j >> 16); in[34] = (uint8_t)(j >> 8); in[35] = (uint8_t)j;
+    memcpy(in + 37, row, 16);
+    for (uint8_t half = 0; out_len > 0; half++) {
+        uint8_t h[64];
+        size_t take = out_len < 64 ? out_len : 64;
+        in[36] = half;
+        crypto_generichash_blake2b(h, 64, in, sizeof in, NULL, 0);
+        memcpy(out, h, take);
+        out += take;
+        out_len -= take;
+        sodium_memzero(h, sizeof h);
+    }
+    sodium_memzero(in, sizeof in);
+}

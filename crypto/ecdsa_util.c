@@ -113,6 +113,18 @@ int tss_ecdsa_verify(const tss_ecdsa_signature *sig, const uint8_t digest[32], c
     return TSS_OK;
 }
 
+int tss_ecdsa_verify_der(const uint8_t *der, size_t der_len, const uint8_t digest[32], const uint8_t *pubkey,
+                         size_t pubkey_len, int allow_high_s)
+{
+    secp256k1_ecdsa_signature s;
+    secp256k1_pubkey pk;
+    if (!der || !digest || !pubkey || (pubkey_len != 33 && pubkey_len != 65)) return TSS_ERR_INVALID_ARG;
+    if (!secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &s, der, der_len)) return TSS_ERR_ENCODING;
+    if (!secp256k1_ec_pubkey_parse(secp256k1_context_static, &pk, pubkey, pubkey_len)) return TSS_ERR_ENCODING;
+    if (allow_high_s) secp256k1_ecdsa_signature_normalize(secp256k1_context_static, &s, &s);
+    return secp256k1_ecdsa_verify(secp256k1_context_static, &s, digest, &pk) ? TSS_OK : TSS_ERR_VERIFY;
+}
+
 void tss_ecdsa_keccak256(uint8_t digest[32], const uint8_t *msg, size_t len) { keccak256(digest, msg, len); }
 
 void tss_ecdsa_sha256(uint8_t digest[32], const uint8_t *msg, size_t len) { crypto_hash_sha256(digest, msg, len); }

@@ -276,6 +276,11 @@ int tss_ecdsa_combine(tss_ecdsa_signature *sig, const tss_ecdsa_presig_public *p
 
 /* libsecp256k1 verification (low-S required) and recovery with v back to the key: TSS_OK or TSS_ERR_VERIFY. */
 int tss_ecdsa_verify(const tss_ecdsa_signature *sig, const uint8_t digest[32], const uint8_t pubkey[33]);
+/* The verify path for signatures from elsewhere: a DER signature (strict DER; r, s in [1, n)) over a
+ * 32-byte digest under a 33- or 65-byte SEC1 public key. allow_high_s = 0 applies the low-S rule
+ * (Bitcoin/Ethereum), 1 accepts either s (plain ECDSA). TSS_OK, TSS_ERR_ENCODING or TSS_ERR_VERIFY. */
+int tss_ecdsa_verify_der(const uint8_t *der, size_t der_len, const uint8_t digest[32], const uint8_t *pubkey,
+                         size_t pubkey_len, int allow_high_s);
 /* Recovers the compressed public key from (r, s, v) and the digest. */
 int tss_ecdsa_recover(uint8_t pubkey[33], const tss_ecdsa_signature *sig, const uint8_t digest[32]);
 /* Digests: Keccak-256 (Ethereum), SHA-256. */

@@ -222,6 +222,8 @@ static void check_challenges(k1_scalar chi[2 * RVOLE_L], const uint8_t sid[32], 
     }
 }
 
+#define PAD_CHUNK 32   /* divides OTE_COUNT */
+
 static void pads_to_scalars(k1_scalar p[2 * RVOLE_L], const uint8_t bytes[2 * RVOLE_L * 32])
 {
     /* 256 hashed bits mod n: statistical distance from uniform < 2^-127 */
@@ -235,13 +237,21 @@ void rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYT
     k1_scalar_acc acc;
     k1_scalar g;
     randombytes_buf(choice, OTE_COUNT / 8);
+    /* Σ_{j<256} β_j 2^j is the integer of the first 32 choice bytes; the hashed part adds β_j·g_j */
+    uint8_t be[32];
+    for (int i = 0; i < 32; i++) be[i] = choice[31 - i];
     k1_scalar_acc_init(&acc);
-    for (uint32_t j = 0; j < OTE_COUNT; j++) {
+    k1_scalar low;
+    k1_scalar_from_bytes_reduce(&low, be);
+    k1_scalar_acc_add(&acc, &low);
+    for (uint32_t j = 256; j < OTE_COUNT; j++) {
         k1_scalar bj;
         rvole_gadget(&g, j);
         k1_scalar_from_u64(&bj, (choice[j / 8] >> (j % 8)) & 1u);
         k1_scalar_acc_muladd(&acc, &g, &bj);
     }
+    sodium_memzero(be, sizeof be);
+    k1_scalar_clear(&low);
     k1_scalar_acc_reduce(b, &acc);
     sodium_memzero(&acc, sizeof acc);
     ote_sid(osid, sid);
@@ -251,7 +261,7 @@ void rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYT
 int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE_L], const ote_msg *msg1,
                  const ote_sender_setup *setup, const uint8_t sid[32])
 {
-    uint8_t osid[32], rows[OTE_COUNT][16], pad[2][2 * RVOLE_L * 32];
+    uint8_t osid[32], rows[OTE_COUNT][16], pad[2][PAD_CHUNK][OTE_PAD_BYTES];
     k1_scalar alpha[2 * RVOLE_L], chi[2 * RVOLE_L];
     k1_scalar (*z)[2 * RVOLE_L] = NULL;
     k1_scalar zbuf[OTE_COUNT][2 * RVOLE_L];
@@ -260,23 +270,26 @@ int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE
     int rc = ote_sender_receive(rows, msg1, setup, osid);
     if (rc != TSS_OK) return rc;
     for (int w = 0; w < 2 * RVOLE_L; w++) k1_scalar_random(&alpha[w]);
-    for (uint32_t j = 0; j < OTE_COUNT; j++) {
-        uint8_t row1[16];
-        k1_scalar p0[2 * RVOLE_L], p1[2 * RVOLE_L], tau;
-        for (int k = 0; k < 16; k++) row1[k] = rows[j][k] ^ setup->delta[k];
-        ote_pad(pad[0], sizeof pad[0], osid, j, rows[j]);
-        ote_pad(pad[1], sizeof pad[1], osid, j, row1);
-        pads_to_scalars(p0, pad[0]);
-        pads_to_scalars(p1, pad[1]);
-        for (int w = 0; w < 2 * RVOLE_L; w++) {
-            k1_scalar_neg(&z[j][w], &p0[w]);
-            k1_scalar_sub(&tau, &p0[w], &p1[w]);
-            k1_scalar_add(&tau, &tau, &alpha[w]);
-            k1_scalar_to_bytes(msg2->tau[j][w], &tau);
+    for (uint32_t j0 = 0; j0 < OTE_COUNT; j0 += PAD_CHUNK) {
+        if (ote_pads(pad[0], (const uint8_t (*)[16])rows[j0], PAD_CHUNK, j0, osid, NULL) != 0 ||
+            ote_pads(pad[1], (const uint8_t (*)[16])rows[j0], PAD_CHUNK, j0, osid, setup->delta) != 0) {
+            rc = TSS_ERR_CRYPTO;
+            goto out;
         }
-        sodium_memzero(p0, sizeof p0);
-        sodium_memzero(p1, sizeof p1);
-        sodium_memzero(row1, sizeof row1);
+        for (uint32_t i = 0; i < PAD_CHUNK; i++) {
+            uint32_t j = j0 + i;
+            k1_scalar p0[2 * RVOLE_L], p1[2 * RVOLE_L], tau;
+            pads_to_scalars(p0, pad[0][i]);
+            pads_to_scalars(p1, pad[1][i]);
+            for (int w = 0; w < 2 * RVOLE_L; w++) {
+                k1_scalar_neg(&z[j][w], &p0[w]);
+                k1_scalar_sub(&tau, &p0[w], &p1[w]);
+                k1_scalar_add(&tau, &tau, &alpha[w]);
+                k1_scalar_to_bytes(msg2->tau[j][w], &tau);
+            }
+            sodium_memzero(p0, sizeof p0);
+            sodium_memzero(p1, sizeof p1);
+        }
     }
     check_challenges(chi, sid, msg2);
     crypto_generichash_blake2b_state h;
@@ -304,17 +317,18 @@ int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE
         gadget_dot(&c[l], &z[0][l], 2 * RVOLE_L);
     }
     crypto_generichash_blake2b_final(&h, msg2->check_r, 32);
+out:
     sodium_memzero(zbuf, sizeof zbuf);
     sodium_memzero(alpha, sizeof alpha);
     sodium_memzero(rows, sizeof rows);
     sodium_memzero(pad, sizeof pad);
-    return TSS_OK;
+    return rc;
 }
 
 int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1_scalar *b,
                           const uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup, const uint8_t sid[32])
 {
-    uint8_t osid[32], rows[OTE_COUNT][16], pad[2 * RVOLE_L * 32];
+    uint8_t osid[32], rows[OTE_COUNT][16], pad[PAD_CHUNK][OTE_PAD_BYTES];
     k1_scalar chi[2 * RVOLE_L], u[RVOLE_L], gamma[RVOLE_L];
     k1_scalar tbuf[OTE_COUNT][2 * RVOLE_L];
     for (uint32_t l = 0; l < RVOLE_L; l++) {
@@ -326,18 +340,24 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
     ote_receiver_rows(rows, setup, osid);
     check_challenges(chi, sid, msg2);
     int rc = TSS_OK;
-    for (uint32_t j = 0; j < OTE_COUNT && rc == TSS_OK; j++) {
-        unsigned bj = (choice[j / 8] >> (j % 8)) & 1u;
-        k1_scalar p[2 * RVOLE_L], tau, pt;
-        ote_pad(pad, sizeof pad, osid, j, rows[j]);
-        pads_to_scalars(p, pad);
-        for (int w = 0; w < 2 * RVOLE_L; w++) {
-            if (k1_scalar_from_bytes_canonical(&tau, msg2->tau[j][w]) != 0) { rc = TSS_ERR_ENCODING; break; }
-            k1_scalar_add(&pt, &p[w], &tau);
-            tbuf[j][w] = p[w];
-            k1_scalar_cmov(&tbuf[j][w], &pt, bj);
+    for (uint32_t j0 = 0; j0 < OTE_COUNT && rc == TSS_OK; j0 += PAD_CHUNK) {
+        if (ote_pads(pad, (const uint8_t (*)[16])rows[j0], PAD_CHUNK, j0, osid, NULL) != 0) {
+            rc = TSS_ERR_CRYPTO;
+            break;
         }
-        sodium_memzero(p, sizeof p);
+        for (uint32_t i = 0; i < PAD_CHUNK && rc == TSS_OK; i++) {
+            uint32_t j = j0 + i;
+            unsigned bj = (choice[j / 8] >> (j % 8)) & 1u;
+            k1_scalar p[2 * RVOLE_L], tau, pt;
+            pads_to_scalars(p, pad[i]);
+            for (int w = 0; w < 2 * RVOLE_L; w++) {
+                if (k1_scalar_from_bytes_canonical(&tau, msg2->tau[j][w]) != 0) { rc = TSS_ERR_ENCODING; break; }
+                k1_scalar_add(&pt, &p[w], &tau);
+                tbuf[j][w] = p[w];
+                k1_scalar_cmov(&tbuf[j][w], &pt, bj);
+            }
+            sodium_memzero(p, sizeof p);
+        }
     }
     if (rc == TSS_OK) {
         crypto_generichash_blake2b_state h;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sodium.h>
+#include <openssl/evp.h>
 
 #include "tss/common.h"
 #include "crypto/ecdsa_transcript.h"
@@ -216,22 +217,47 @@ int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, cons
     return rc;
 }
 
-void ote_pad(uint8_t *out, size_t out_len, const uint8_t sid[32], uint32_t j, const uint8_t row[16])
+int ote_pads(uint8_t (*out)[OTE_PAD_BYTES], const uint8_t (*rows)[16], size_t n, uint32_t j0, const uint8_t sid[32],
+             const uint8_t xor_mask[16])
 {
-    /* BLAKE2b-512 of (sid ‖ j ‖ half ‖ row): the correlation-robust hash of KOS. */
-    uint8_t in[32 + 4 + 1 + 16];
-    memcpy(in, sid, 32);
-    in[32] = (uint8_t)(j >> 24); in[33] = (uint8_t)(j >> 16); in[34] = (uint8_t)(j >> 8); in[35] = (uint8_t)j;
-    memcpy(in + 37, row, 16);
-    for (uint8_t half = 0; out_len > 0; half++) {
-        uint8_t h[64];
-        size_t take = out_len < 64 ? out_len : 64;
-        in[36] = half;
-        crypto_generichash_blake2b(h, 64, in, sizeof in, NULL, 0);
-        memcpy(out, h, take);
-        out += take;
-        out_len -= take;
-        sodium_memzero(h, sizeof h);
+    /* π: AES-128 under a fixed public key (any fixed key will do: π is modelled as a random permutation) */
+    static const uint8_t KEY[16] = {'t', 's', 's', '-', 'k', 'o', 's', '-', 't', 'c', 'c', 'r', '-', 'v', '1', 0};
+    enum { CHUNK = 32 };
+    uint8_t y[CHUNK][16], in[CHUNK * 8][16];
+    uint8_t tweak[8];
+    int len, rc = 0;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (!ctx || EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), NULL, KEY, NULL) != 1) { rc = -1; goto done; }
+    EVP_CIPHER_CTX_set_padding(ctx, 0);
+    {
+        ecdsa_transcript t;
+        ecdsa_transcript_init(&t, "kos-tccr-tweak");
+        ecdsa_transcript_append(&t, ECDSA_T_SID, "sid", sid, 32);
+        ecdsa_transcript_bytes_out(&t, tweak, sizeof tweak);
     }
+    for (size_t base = 0; base < n; base += CHUNK) {
+        size_t m = n - base < CHUNK ? n - base : CHUNK;
+        for (size_t i = 0; i < m; i++)
+            for (int b = 0; b < 16; b++) y[i][b] = rows[base + i][b] ^ (xor_mask ? xor_mask[b] : 0);
+        if (EVP_EncryptUpdate(ctx, y[0], &len, y[0], (int)(16 * m)) != 1) { rc = -1; goto done; }
+        for (size_t i = 0; i < m; i++) {
+            uint32_t j = j0 + (uint32_t)(base + i);
+            for (uint32_t k = 0; k < 8; k++) {
+                uint8_t *blk = in[8 * i + k];
+                memcpy(blk, y[i], 16);
+                for (int b = 0; b < 8; b++) blk[b] ^= tweak[b];
+                blk[8] ^= (uint8_t)(j >> 24); blk[9] ^= (uint8_t)(j >> 16); blk[10] ^= (uint8_t)(j >> 8); blk[11] ^= (uint8_t)j;
+                blk[15] ^= (uint8_t)k;
+            }
+        }
+        if (EVP_EncryptUpdate(ctx, in[0], &len, in[0], (int)(16 * 8 * m)) != 1) { rc = -1; goto done; }
+        for (size_t i = 0; i < m; i++)
+            for (uint32_t k = 0; k < 8; k++)
+                for (int b = 0; b < 16; b++) out[base + i][16 * k + b] = in[8 * i + k][b] ^ y[i][b];
+    }
+done:
+    EVP_CIPHER_CTX_free(ctx);
+    sodium_memzero(y, sizeof y);
     sodium_memzero(in, sizeof in);
+    return rc;
 }

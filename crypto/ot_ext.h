@@ -11,7 +11,7 @@
  *             A failure means the receiver deviated: it must be banned for this key (TSS_ERR_OT_CONSISTENCY),
  *             since repeated failures would reveal Δ bit by bit (selective failure on reused base OTs).
  * Outputs: the sender's pads are H(j, q_j) and H(j, q_j ⊕ Δ); the receiver's is H(j, t_j) = pad x_j. The
- * pad hash (ote_pad) is applied by the caller (RVOLE), which knows how many bytes it needs. */
+ * pad hash (ote_pads) is applied by the caller (RVOLE), which knows how many bytes it needs. */
 #ifndef TSS_OT_EXT_H
 #define TSS_OT_EXT_H
 
@@ -49,8 +49,14 @@ void ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *se
 /* Sender: checks msg; 0 and rows q_j (j < OTE_COUNT), or TSS_ERR_OT_CONSISTENCY. */
 int ote_sender_receive(uint8_t rows[OTE_COUNT][16], const ote_msg *msg, const ote_sender_setup *setup,
                        const uint8_t sid[32]);
-/* The pad of row `row` for OT j: out_len bytes (<= 128) of H(sid, j, row). */
-void ote_pad(uint8_t *out, size_t out_len, const uint8_t sid[32], uint32_t j, const uint8_t row[16]);
+/* The pads of n rows (OTs j0 .. j0+n-1): 128 bytes each of the tweakable correlation-robust hash
+ * H(j, row) = π(π(row) ⊕ T(sid, j, k)) ⊕ π(row), k = 0..7, with π fixed-key AES-128 (Guo, Katz, Wang, Yu,
+ * "Efficient and Secure Multiparty Computation from Fixed-Key Block Ciphers", S&P 2020; OpenSSL's AES-NI or
+ * constant-time vector-permutation AES). xor_mask, if not NULL, is xored into every row first (the
+ * sender's second pad: row ⊕ Δ). Returns 0, or -1 if OpenSSL fails. */
+#define OTE_PAD_BYTES 128
+int ote_pads(uint8_t (*out)[OTE_PAD_BYTES], const uint8_t (*rows)[16], size_t n, uint32_t j0, const uint8_t sid[32],
+             const uint8_t xor_mask[16]);
 
 /* Exposed for the unit test. */
 void ote_transpose(uint8_t (*rows)[16], const uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES], size_t n_rows);

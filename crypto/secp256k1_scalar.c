@@ -44,61 +44,57 @@ static void final_reduce(k1_scalar *r, const uint64_t r4[4], uint64_t k)
     for (int i = 0; i < 4; i++) r->v[i] = (s[i] & mask) | (r4[i] & ~mask);
 }
 
-/* Folds a value of `len` limbs (len <= 9): returns the low 4 limbs plus hi*c in out (len_out limbs). */
-static size_t fold(uint64_t *out, const uint64_t *in, size_t len)
+/* 192-bit column accumulator (c0, c1, c2): sums of 64x64-bit products without per-term carries out. */
+#define ACC_MUL(a, b) do { u128 _p = (u128)(a) * (b); uint64_t _l = (uint64_t)_p, _h = (uint64_t)(_p >> 64); \
+        c0 += _l; _h += (c0 < _l); c1 += _h; c2 += (c1 < _h); } while (0)
+#define ACC_ADD(a) do { uint64_t _a = (a); c0 += _a; uint64_t _c = (c0 < _a); c1 += _c; c2 += (c1 < _c); } while (0)
+#define ACC_EXTRACT(out) do { (out) = c0; c0 = c1; c1 = c2; c2 = 0; } while (0)
+
+/* r = x mod n for x = l[0..8] (l8 small: the accumulators add at most 2^64 products). Folds 2^256 == c
+ * twice, then once more for the last few bits; the same operations whatever the value. */
+static void reduce_9(k1_scalar *r, const uint64_t l[9])
 {
-    /* out = in[0..3] + in[4..len-1] * c; hi has len-4 limbs, c has 3 limbs (C0, C1, 1). */
-    size_t hl = len - 4, ol = hl + 3 + 1;
-    if (ol < 4) ol = 4;
-    uint64_t acc[10] = {0};
-    for (size_t i = 0; i < 4; i++) acc[i] = in[i];
-    for (size_t i = 0; i < hl; i++) {
-        uint64_t h = in[4 + i];
-        u128 t = (u128)h * C0 + acc[i];
-        acc[i] = (uint64_t)t;
-        t = (u128)h * C1 + acc[i + 1] + (t >> 64);
-        acc[i + 1] = (uint64_t)t;
-        t = (u128)h + acc[i + 2] + (t >> 64);
-        acc[i + 2] = (uint64_t)t;
-        uint64_t carry = (uint64_t)(t >> 64);
-        for (size_t j = i + 3; j < ol && j < 10; j++) {
-            t = (u128)acc[j] + carry;
-            acc[j] = (uint64_t)t;
-            carry = (uint64_t)(t >> 64);
-        }
-    }
-    for (size_t i = 0; i < ol; i++) out[i] = acc[i];
-    return ol;
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+    uint64_t m0, m1, m2, m3, m4, m5, m6, m7;
+    /* m = l[0..3] + l[4..8]*c, c = C0 + C1*2^64 + 2^128 (< 2^(320+129) + 2^256: 8 limbs) */
+    ACC_ADD(l[0]); ACC_MUL(l[4], C0); ACC_EXTRACT(m0);
+    ACC_ADD(l[1]); ACC_MUL(l[5], C0); ACC_MUL(l[4], C1); ACC_EXTRACT(m1);
+    ACC_ADD(l[2]); ACC_MUL(l[6], C0); ACC_MUL(l[5], C1); ACC_ADD(l[4]); ACC_EXTRACT(m2);
+    ACC_ADD(l[3]); ACC_MUL(l[7], C0); ACC_MUL(l[6], C1); ACC_ADD(l[5]); ACC_EXTRACT(m3);
+    ACC_MUL(l[8], C0); ACC_MUL(l[7], C1); ACC_ADD(l[6]); ACC_EXTRACT(m4);
+    ACC_MUL(l[8], C1); ACC_ADD(l[7]); ACC_EXTRACT(m5);
+    ACC_ADD(l[8]); ACC_EXTRACT(m6);
+    ACC_EXTRACT(m7);
+    /* p = m[0..3] + m[4..7]*c (< 2^(256+130): 7 limbs; m7 is at most a few bits) */
+    uint64_t p0, p1, p2, p3, p4, p5, p6;
+    ACC_ADD(m0); ACC_MUL(m4, C0); ACC_EXTRACT(p0);
+    ACC_ADD(m1); ACC_MUL(m5, C0); ACC_MUL(m4, C1); ACC_EXTRACT(p1);
+    ACC_ADD(m2); ACC_MUL(m6, C0); ACC_MUL(m5, C1); ACC_ADD(m4); ACC_EXTRACT(p2);
+    ACC_ADD(m3); ACC_MUL(m7, C0); ACC_MUL(m6, C1); ACC_ADD(m5); ACC_EXTRACT(p3);
+    ACC_MUL(m7, C1); ACC_ADD(m6); ACC_EXTRACT(p4);
+    ACC_ADD(m7); ACC_EXTRACT(p5);
+    ACC_EXTRACT(p6);
+    /* q = p[0..3] + p[4..6]*c (< 2^256 + 2^(130+129)): one more fold of the top limb q4 (tiny) */
+    uint64_t q0, q1, q2, q3, q4;
+    ACC_ADD(p0); ACC_MUL(p4, C0); ACC_EXTRACT(q0);
+    ACC_ADD(p1); ACC_MUL(p5, C0); ACC_MUL(p4, C1); ACC_EXTRACT(q1);
+    ACC_ADD(p2); ACC_MUL(p6, C0); ACC_MUL(p5, C1); ACC_ADD(p4); ACC_EXTRACT(q2);
+    ACC_ADD(p3); ACC_MUL(p6, C1); ACC_ADD(p5); ACC_EXTRACT(q3);
+    ACC_ADD(p6); ACC_EXTRACT(q4);
+    /* v = q[0..3] + q4*c < 2^256 + 2^135 < 2n */
+    uint64_t r4[4];
+    ACC_ADD(q0); ACC_MUL(q4, C0); ACC_EXTRACT(r4[0]);
+    ACC_ADD(q1); ACC_MUL(q4, C1); ACC_EXTRACT(r4[1]);
+    ACC_ADD(q2); ACC_ADD(q4); ACC_EXTRACT(r4[2]);
+    ACC_ADD(q3); ACC_EXTRACT(r4[3]);
+    final_reduce(r, r4, c0);
 }
 
-/* r = x mod n for x of len limbs (5 <= len <= 9). The sequence of operations depends only on len. */
 static void reduce_limbs(k1_scalar *r, const uint64_t *x, size_t len)
 {
-    uint64_t cur[10], t[10];
-    size_t lc = len;
-    memcpy(cur, x, len * sizeof(uint64_t));
-    while (lc > 5) {
-        /* after a fold the value is < 2^256 + 2^(64*(lc-4) + 129): keep only the limbs that bound allows */
-        size_t nl = (64 * (lc - 4) + 130 + 63) / 64;
-        if (nl < 5) nl = 5;
-        fold(t, cur, lc);
-        memcpy(cur, t, nl * sizeof(uint64_t));
-        lc = nl;
-    }
-    /* cur[4] < 4: one more fold gives v = k*2^256 + r4 < 2^256 + 2^131 < 2n */
-    uint64_t h = cur[4];
-    u128 a = (u128)h * C0 + cur[0];
-    uint64_t r4[4];
-    r4[0] = (uint64_t)a;
-    a = (u128)h * C1 + cur[1] + (a >> 64);
-    r4[1] = (uint64_t)a;
-    a = (u128)h + cur[2] + (a >> 64);
-    r4[2] = (uint64_t)a;
-    a = (u128)cur[3] + (a >> 64);
-    r4[3] = (uint64_t)a;
-    final_reduce(r, r4, (uint64_t)(a >> 64));
-    sodium_memzero(cur, sizeof cur);
-    sodium_memzero(t, sizeof t);
+    uint64_t l[9] = {0};
+    memcpy(l, x, len * sizeof(uint64_t));
+    reduce_9(r, l);
 }
 
 void k1_scalar_zero(k1_scalar *r) { memset(r, 0, sizeof *r); }
@@ -182,16 +178,16 @@ void k1_scalar_neg(k1_scalar *r, const k1_scalar *a)
 
 static void mul_wide(uint64_t p[8], const k1_scalar *a, const k1_scalar *b)
 {
-    memset(p, 0, 8 * sizeof(uint64_t));
-    for (int i = 0; i < 4; i++) {
-        u128 carry = 0;
-        for (int j = 0; j < 4; j++) {
-            u128 t = (u128)a->v[i] * b->v[j] + p[i + j] + carry;
-            p[i + j] = (uint64_t)t;
-            carry = t >> 64;
-        }
-        p[i + 4] = (uint64_t)carry;
-    }
+    const uint64_t *x = a->v, *y = b->v;
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+    ACC_MUL(x[0], y[0]); ACC_EXTRACT(p[0]);
+    ACC_MUL(x[0], y[1]); ACC_MUL(x[1], y[0]); ACC_EXTRACT(p[1]);
+    ACC_MUL(x[0], y[2]); ACC_MUL(x[1], y[1]); ACC_MUL(x[2], y[0]); ACC_EXTRACT(p[2]);
+    ACC_MUL(x[0], y[3]); ACC_MUL(x[1], y[2]); ACC_MUL(x[2], y[1]); ACC_MUL(x[3], y[0]); ACC_EXTRACT(p[3]);
+    ACC_MUL(x[1], y[3]); ACC_MUL(x[2], y[2]); ACC_MUL(x[3], y[1]); ACC_EXTRACT(p[4]);
+    ACC_MUL(x[2], y[3]); ACC_MUL(x[3], y[2]); ACC_EXTRACT(p[5]);
+    ACC_MUL(x[3], y[3]); ACC_EXTRACT(p[6]);
+    p[7] = c0;
 }
 
 void k1_scalar_mul(k1_scalar *r, const k1_scalar *a, const k1_scalar *b)

@@ -135,6 +135,7 @@ int tss_ecdsa_presign_round1(tss_ecdsa_presign_state *st, tss_ecdsa_presign_msg1
         m->from = st->self;
         m->to = j;
         memcpy(m->session_id, session_id, 32);
+        memcpy(m->key_id, st->key_id, 32);
         memcpy(m->commitment, com, 32);
         memcpy(m->ote_u, om.u, sizeof m->ote_u);
         memcpy(m->ote_check_x, om.check_x, 16);
@@ -185,6 +186,8 @@ int tss_ecdsa_presign_round2(tss_ecdsa_presign_state *st, tss_ecdsa_presign_msg2
     for (size_t i = 0; i < n_in; i++) {
         int rc = route(st, slot_of, in[i].from, in[i].to, in[i].session_id, i, culprit);
         if (rc != TSS_OK) return rc;
+        /* a signer on another key or epoch (e.g. not refreshed): refused before its OT messages are used */
+        if (memcmp(in[i].key_id, st->key_id, 32) != 0) { *culprit = in[i].from; return TSS_ERR_SESSION; }
     }
     k1_ctx c;
     if (k1_ctx_open(&c) != 0) return TSS_ERR_CRYPTO;

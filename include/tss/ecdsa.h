@@ -165,6 +165,7 @@ int tss_ecdsa_refresh_round1(tss_ecdsa_dkg_state *st, tss_ecdsa_dkg_bcast1 *bcas
 typedef struct tss_ecdsa_presign_msg1 {
     uint32_t from, to;
     uint8_t session_id[32];
+    uint8_t key_id[32];                          /* the key and epoch the sender signs with */
     uint8_t commitment[32];
     uint8_t ote_u[TSS_ECDSA_OT_KAPPA][TSS_ECDSA_OTE_ROW_BYTES];
     uint8_t ote_check_x[16];

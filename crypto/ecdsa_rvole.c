@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "tss/common.h"
+#include "crypto/ctime_declassify.h"
 #include "crypto/ecdsa_transcript.h"
 
 /* g_k for 256 <= k < 416: SHA-256("tss-ecdsa-dkls23-gadget-v1" ‖ be16(k)) mod n (tests/test_ecdsa_ot.c
@@ -382,6 +383,7 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
             }
         }
         crypto_generichash_blake2b_final(&h, mine, 32);
+        TSS_DECLASSIFY(mine, sizeof mine);  /* equals the sender's public digest unless the check fails */
         if (sodium_memcmp(mine, msg2->check_r, 32) != 0) rc = TSS_ERR_RVOLE;
     }
     if (rc == TSS_OK) {

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "tss/common.h"
+#include "crypto/ctime_declassify.h"
 #include "crypto/ecdsa_transcript.h"
 
 static uint64_t ld64(const uint8_t *p)
@@ -210,6 +211,7 @@ int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, cons
     gf_reduce(xdr, xd);
     uint64_t diff = (q[0] ^ ld64(msg->check_t) ^ xdr[0]) | (q[1] ^ ld64(msg->check_t + 8) ^ xdr[1]);
     int rc = TSS_OK;
+    TSS_DECLASSIFY(&diff, sizeof diff);  /* the check's outcome is public */
     if (diff != 0) rc = TSS_ERR_OT_CONSISTENCY;
     else memcpy(rows_out, rows, (size_t)OTE_COUNT * 16);
     sodium_memzero(cols, sizeof cols);

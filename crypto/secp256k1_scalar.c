@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "crypto/ctime_declassify.h"
+
 __extension__ typedef unsigned __int128 u128;
 
 /* n, little-endian limbs */
@@ -115,6 +117,8 @@ int k1_scalar_from_bytes_canonical(k1_scalar *r, const uint8_t b[32])
         t = (u128)x[i] - N[i] - borrow;
         borrow = (uint64_t)(t >> 64) & 1;
     }
+    /* whether an encoding is canonical is public (ours always are; a peer's is checked in the open) */
+    TSS_DECLASSIFY(&borrow, sizeof borrow);
     if (!borrow) return -1;
     memcpy(r->v, x, sizeof x);
     return 0;
@@ -265,7 +269,10 @@ void k1_scalar_random(k1_scalar *r)
     uint8_t b[32];
     for (;;) {
         randombytes_buf(b, sizeof b);
-        if (k1_scalar_from_bytes_canonical(r, b) == 0 && !k1_scalar_is_zero(r)) break;
+        if (k1_scalar_from_bytes_canonical(r, b) != 0) continue;
+        int zero = k1_scalar_is_zero(r);
+        TSS_DECLASSIFY(&zero, sizeof zero);  /* a rejection reveals nothing about the accepted value */
+        if (!zero) break;
     }
     sodium_memzero(b, sizeof b);
 }

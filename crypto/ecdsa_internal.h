@@ -28,6 +28,8 @@ const tss_ecdsa_pair *ecdsa_pair_find(const tss_ecdsa_pair *pairs, size_t n_pair
 /* The OT-extension views of a pair setup. */
 void ecdsa_pair_sender(ote_sender_setup *s, const tss_ecdsa_pair *p);
 void ecdsa_pair_receiver(ote_receiver_setup *r, const tss_ecdsa_pair *p);
+/* sizeof the struct of an encodable type (0 if unknown). */
+size_t ecdsa_codec_struct_size(tss_ecdsa_type type);
 /* Position of x in the ascending list, or -1. */
 int ecdsa_index_of(const uint32_t *set, uint32_t n, uint32_t x);
 

@@ -296,6 +296,38 @@ int tss_ecdsa_status_bans(int status);
 /* Wipes any SECRET struct. */
 void tss_ecdsa_wipe(void *p, size_t len);
 
+/* ---------------------------------------------------------------------------------------------
+ * Encodings (binary and JSON) of every object above, with full validation on input
+ * ------------------------------------------------------------------------------------------- */
+
+/* Binary: version byte (TSS_ECDSA_VERSION), type byte, then the fields in declaration order (u32 big-endian,
+ * byte strings as is; arrays at their full capacity, unused entries zero). Decoding checks the version, type
+ * and exact length, every index (1..TSS_ECDSA_MAX_PARTIES, lists strictly ascending), t and n, every point
+ * (on the curve, compressed; unused entries zero) and every scalar (canonical): TSS_ERR_ENCODING otherwise.
+ * The state types hold secrets (as the key share, pairs and presignatures): encrypt them at rest. A decoded
+ * presignature is as live as the one encoded: never decode one copy twice (the caller's store makes it
+ * single use across restarts). */
+typedef enum tss_ecdsa_type {
+    TSS_ECDSA_KEY_SHARE = 1, TSS_ECDSA_PAIR = 2,
+    TSS_ECDSA_DKG_BCAST1 = 3, TSS_ECDSA_DKG_P2P1 = 4, TSS_ECDSA_DKG_BCAST2 = 5, TSS_ECDSA_DKG_P2P2 = 6,
+    TSS_ECDSA_PRESIGN_MSG1 = 7, TSS_ECDSA_PRESIGN_MSG2 = 8, TSS_ECDSA_SIG_SHARE = 9,
+    TSS_ECDSA_PRESIGNATURE = 10, TSS_ECDSA_PRESIG_PUBLIC = 11, TSS_ECDSA_SIGNATURE = 12,
+    TSS_ECDSA_DKG_STATE = 13, TSS_ECDSA_PRESIGN_STATE = 14,
+} tss_ecdsa_type;
+
+/* Size of the binary encoding of a type (0 for an unknown type); the name used in JSON ("key-share", ...). */
+size_t tss_ecdsa_encoded_size(tss_ecdsa_type type);
+const char *tss_ecdsa_type_name(tss_ecdsa_type type);
+/* obj points at the struct of that type. encode: out_cap >= tss_ecdsa_encoded_size (TSS_ERR_CAPACITY). */
+int tss_ecdsa_encode(tss_ecdsa_type type, const void *obj, uint8_t *out, size_t out_cap, size_t *out_len);
+int tss_ecdsa_decode(tss_ecdsa_type type, void *obj, const uint8_t *in, size_t in_len);
+/* JSON: {"type": name, "version": 1, readable public fields (indices, keys, address, r/s/v), "data": hex of
+ * the binary encoding}. Input: the type must match and "data" goes through tss_ecdsa_decode; the readable
+ * fields, when present, must agree with it. to_json writes a NUL-terminated string (out_cap with the NUL). */
+size_t tss_ecdsa_json_size(tss_ecdsa_type type);
+int tss_ecdsa_to_json(tss_ecdsa_type type, const void *obj, char *out, size_t out_cap, size_t *out_len);
+int tss_ecdsa_from_json(tss_ecdsa_type type, void *obj, const char *json, size_t json_len);
+
 /* Test helper: a centralized key split (Shamir, t of n) with all pair setups made locally. For tests and
  * benchmarks only; never use in production (one process sees the whole key). shares: n entries;
  * pairs: n*(n-1) entries, party i's setups at [(i-1)*(n-1) ...]. */

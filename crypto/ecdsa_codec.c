@@ -230,6 +230,22 @@ static const field F_PREST[] = {
 #undef T
 _Static_assert(TSS_ECDSA_MAX_PARTIES == 16, "F_PREST lists MAX_PARTIES - 1 peers");
 
+#define T tss_ecdsa_reshare_bcast
+static const field F_RB[] = {FLD(F_INDEX, T, from, 1), FLD(F_BYTES, T, session_id, 32), FLD(F_U32, T, new_t, 1),
+                             FLD(F_U32, T, new_n, 1), FLD(F_POINT0, T, vss, MAXP)};
+#undef T
+#define T tss_ecdsa_reshare_p2p
+static const field F_RP[] = {FLD(F_INDEX, T, from, 1), FLD(F_INDEX, T, to, 1), FLD(F_BYTES, T, session_id, 32),
+                             FLD(F_SCALAR, T, share, 1)};
+#undef T
+
+static int check_reshare_bcast(const void *o)
+{
+    const tss_ecdsa_reshare_bcast *b = o;
+    if (b->new_t < 2 || b->new_t > b->new_n || b->new_n > MAXP) return -1;
+    return points_used((const uint8_t (*)[33])b->vss, b->new_t, MAXP);
+}
+
 #define L(ty, nm, st, f, ck) {ty, nm, sizeof(st), f, sizeof f / sizeof f[0], ck}
 static const layout LAYOUTS[] = {
     L(TSS_ECDSA_KEY_SHARE, "key-share", tss_ecdsa_key_share, F_KEY, check_key_share),
@@ -246,6 +262,8 @@ static const layout LAYOUTS[] = {
     L(TSS_ECDSA_SIGNATURE, "signature", tss_ecdsa_signature, F_SIG, check_signature),
     L(TSS_ECDSA_DKG_STATE, "dkg-state", tss_ecdsa_dkg_state, F_DKGST, check_dkg_state),
     L(TSS_ECDSA_PRESIGN_STATE, "presign-state", tss_ecdsa_presign_state, F_PREST, check_presign_state),
+    L(TSS_ECDSA_RESHARE_BCAST, "reshare-bcast", tss_ecdsa_reshare_bcast, F_RB, check_reshare_bcast),
+    L(TSS_ECDSA_RESHARE_P2P, "reshare-p2p", tss_ecdsa_reshare_p2p, F_RP, NULL),
 };
 #undef L
 

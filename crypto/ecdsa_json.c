@@ -36,6 +36,8 @@ static const rfield R_PUB[] = {H("R", tss_ecdsa_presig_public, R, 33),
                                H("group_key", tss_ecdsa_presig_public, group_key, 33), {NULL, 0, 0}};
 static const rfield R_SIG[] = {H("r", tss_ecdsa_signature, r, 32), H("s", tss_ecdsa_signature, s, 32),
                                H("v", tss_ecdsa_signature, v, 1), {NULL, 0, 0}};
+static const rfield R_RB[] = {U("from", tss_ecdsa_reshare_bcast, from), {NULL, 0, 0}};
+static const rfield R_RP[] = {U("from", tss_ecdsa_reshare_p2p, from), U("to", tss_ecdsa_reshare_p2p, to), {NULL, 0, 0}};
 static const rfield R_NONE[] = {{NULL, 0, 0}};
 #undef U
 #undef H
@@ -55,6 +57,8 @@ static const rfield *readable(tss_ecdsa_type t)
     case TSS_ECDSA_PRESIGNATURE: return R_PRE;
     case TSS_ECDSA_PRESIG_PUBLIC: return R_PUB;
     case TSS_ECDSA_SIGNATURE: return R_SIG;
+    case TSS_ECDSA_RESHARE_BCAST: return R_RB;
+    case TSS_ECDSA_RESHARE_P2P: return R_RP;
     default: return R_NONE;
     }
 }

@@ -1,6 +1,7 @@
-/* Key refresh: same group key and threshold, new shares, new pairwise OT setups and zero seeds; the new
+/* Key refresh and reshare. Refresh: same group key and threshold, new shares, new pairwise OT setups and zero seeds; the new
  * shares sign; old and new shares do not combine (neither by interpolation nor in a signing session, which
- * refuses the mixed epoch by name); a tampered refresh share is caught and named. */
+ * refuses the mixed epoch by name); a tampered refresh share is caught and named. Reshare: 2-of-3 to
+ * 3-of-5 and back to 2-of-2 keeps the key and signs; bad dealt shares and constants name their dealer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,12 +138,97 @@ static void test_refresh_tampered(void **state)
     fx_key_free(k);
 }
 
+/* Reshare 2-of-3 (dealers 1, 3) -> 3-of-5; tamper: 0 none, 1 a dealt share, 2 a dealt constant. */
+static fx_result reshare(fx_key *old, const uint32_t *dealers, uint32_t nd, fx_key *out, uint32_t n, uint32_t t, int tamper)
+{
+    tss_ecdsa_reshare_bcast b[TSS_ECDSA_MAX_PARTIES];
+    tss_ecdsa_reshare_p2p p[TSS_ECDSA_MAX_PARTIES][TSS_ECDSA_MAX_PARTIES];
+    uint8_t sid[32];
+    fx_result r = {0, 0, 0, 0};
+    randombytes_buf(sid, 32);
+    for (uint32_t d = 0; d < nd; d++)
+        assert_int_equal(tss_ecdsa_reshare_deal(&b[d], p[d], &old->shares[dealers[d] - 1], dealers, nd, n, t, sid), TSS_OK);
+    if (tamper == 1) p[1][3].share[31] ^= 1;               /* dealer 2 -> new party 4 */
+    if (tamper == 2) memcpy(b[0].vss[0], b[0].vss[1], 33); /* dealer 1's constant */
+    tss_ecdsa_key_share pub = old->shares[0];
+    sodium_memzero(pub.secret_share, 32);                  /* a new member knows only the public part */
+    sodium_memzero(pub.zero_seeds, sizeof pub.zero_seeds);
+    for (uint32_t j = 1; j <= n; j++) {
+        tss_ecdsa_reshare_p2p in[TSS_ECDSA_MAX_PARTIES];
+        for (uint32_t d = 0; d < nd; d++) in[d] = p[d][j - 1];
+        uint32_t culprit = 0;
+        int rc = tss_ecdsa_reshare_receive(&out->shares[j - 1], &pub, dealers, nd, b, in, nd, j, n, t, sid, &culprit);
+        if (rc != TSS_OK) {
+            r.status = rc; r.culprit = culprit; r.at = j;
+            return r;
+        }
+    }
+    out->n = n;
+    out->t = t;
+    randombytes_buf(sid, 32);
+    return fx_refresh(out, sid, NULL, NULL);
+}
+
+static void test_reshare(void **state)
+{
+    (void)state;
+    fx_key *k = fx_key_new(), *nk = fx_key_new();
+    uint8_t sid[32];
+    randombytes_buf(sid, 32);
+    assert_int_equal(fx_dkg(k, 3, 2, sid, NULL, NULL).status, TSS_OK);
+    uint32_t dealers[2] = {1, 3};
+    fx_result r = reshare(k, dealers, 2, nk, 5, 3, 0);
+    assert_int_equal(r.status, TSS_OK);
+    for (uint32_t i = 0; i < 5; i++) {
+        assert_memory_equal(nk->shares[i].group_key, k->shares[0].group_key, 33);
+        assert_int_equal(nk->shares[i].t, 3);
+        assert_int_equal(nk->shares[i].n, 5);
+    }
+    uint32_t s1[3] = {1, 4, 5}, s2[3] = {2, 3, 5}, s4[5] = {1, 2, 3, 4, 5};
+    sign_ok(nk, s1, 3);
+    sign_ok(nk, s2, 3);
+    sign_ok(nk, s4, 5);
+    /* the new 3-of-5 shares interpolate to the key; two old ones with a new one do not */
+    uint8_t P[33];
+    const tss_ecdsa_key_share *n3[3] = {&nk->shares[1], &nk->shares[2], &nk->shares[4]};
+    const tss_ecdsa_key_share *m3[3] = {&k->shares[0], &k->shares[1], &nk->shares[2]};
+    interpolate(P, n3, 3);
+    assert_memory_equal(P, k->shares[0].group_key, 33);
+    interpolate(P, m3, 3);
+    assert_memory_not_equal(P, k->shares[0].group_key, 33);
+    /* back down to 2-of-2 from three of the new holders */
+    fx_key *k2 = fx_key_new();
+    uint32_t d2[3] = {2, 4, 5};
+    assert_int_equal(reshare(nk, d2, 3, k2, 2, 2, 0).status, TSS_OK);
+    uint32_t s5[2] = {1, 2};
+    sign_ok(k2, s5, 2);
+    /* a bad dealt share names its dealer; a dealt constant that is not λ_i·X_i too */
+    fx_key *bad = fx_key_new();
+    r = reshare(k, dealers, 2, bad, 5, 3, 1);
+    assert_int_equal(r.status, TSS_ERR_SHARE);
+    assert_int_equal(r.culprit, 3);
+    assert_int_equal(r.at, 4);
+    r = reshare(k, dealers, 2, bad, 5, 3, 2);
+    assert_int_equal(r.status, TSS_ERR_COMMITMENT);
+    assert_int_equal(r.culprit, 1);
+    /* fewer dealers than the old threshold */
+    uint32_t one[1] = {1};
+    tss_ecdsa_reshare_bcast b;
+    tss_ecdsa_reshare_p2p p[5];
+    assert_int_equal(tss_ecdsa_reshare_deal(&b, p, &k->shares[0], one, 1, 5, 3, sid), TSS_ERR_NOT_ENOUGH);
+    fx_key_free(bad);
+    fx_key_free(k2);
+    fx_key_free(nk);
+    fx_key_free(k);
+}
+
 int main(void)
 {
     if (tss_init() != TSS_OK) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_refresh_tampered),
+        cmocka_unit_test(test_reshare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

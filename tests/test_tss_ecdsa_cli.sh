@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tss-ecdsa ceremonies through files: 2-of-3 DKG, presign with signers 1 and 3, online sign of an EVM-style
 # message (keccak-256), combine, verify, address; a reused presignature is refused; a tampered OT-extension
-# message names and bans its sender (exit 3); refresh keeps the address and signs again.
+# message names and bans its sender (exit 3); refresh keeps the address and signs again; reshare to 3-of-4
+# with a new member keeps the address and signs.
 # Usage: test_tss_ecdsa_cli.sh path/to/tss-ecdsa
 set -uo pipefail
 CLI=$1
@@ -76,6 +77,21 @@ run presign round1 --key "$W/key-1.json" --signers 1,2 --session "$S4" --state-o
 run presign round1 --key "$W/new-2.json" --signers 1,2 --session "$S4" --state-out "$W/m/ps1-2.json" --out-dir "$W/m"
 "$CLI" presign round2 --key "$W/new-2.json" --state "$W/m/ps1-2.json" --in "$W"/m/pre1-*.json --state-out "$W/m/x.json" --out-dir "$W/m" 2>/dev/null
 [ $? -ne 0 ] || fail "old and new epochs presigned together"
+# reshare the refreshed 2-of-3 key to 3-of-4 (dealers 1 and 3), refresh, sign with a new member
+S5=$(hex); mkdir -p "$W/d" "$W/x1" "$W/x2"
+run public --key "$W/new-1.json" --out "$W/old-public.json"
+grep -q '"secret' "$W/old-public.json" && fail "public part carries a secret field name"
+for i in 1 3; do run reshare deal --key "$W/new-$i.json" --dealers 1,3 --signers 4 --threshold 3 --session "$S5" --out-dir "$W/d"; done
+for j in 1 2 3 4; do run reshare receive --old-public "$W/old-public.json" --dealers 1,3 --index $j --signers 4 --threshold 3 --session "$S5" --in "$W"/d/*.json --key-out "$W/prov-$j.json"; done
+S6=$(hex)
+for j in 1 2 3 4; do run refresh round1 --provisional "$W/prov-$j.json" --session "$S6" --state-out "$W/xs1-$j.json" --out-dir "$W/x1"; done
+for j in 1 2 3 4; do run dkg round2 --state "$W/xs1-$j.json" --in "$W"/x1/*.json --state-out "$W/xs2-$j.json" --out-dir "$W/x2"; done
+for j in 1 2 3 4; do run dkg finish --state "$W/xs2-$j.json" --in "$W"/x2/*.json --key-out "$W/r-$j.json" > "$W/rr-$j.out"; done
+grep -q "address: $ADDR" "$W/rr-4.out" || fail "reshare changed the key"
+presign 2,3,4 c r
+for i in 2 3 4; do run sign --presig "$W/c/presig-$i.json" --digest "$D" --out "$W/c/share-$i.json" --public-out "$W/c/pub-$i.json"; done
+run combine --public "$W/c/pub-2.json" --shares "$W"/c/share-*.json --digest "$D" --out "$W/sig3.json" > /dev/null
+run verify --signature "$W/sig3.json" --key "$W/key-1.json" --digest "$D" > /dev/null
 # usage errors
 "$CLI" dkg round1 --index 1 2>/dev/null; [ $? -eq 2 ] || fail "usage error not exit 2"
 echo "tss-ecdsa CLI: all checks passed"

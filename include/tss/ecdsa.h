@@ -156,6 +156,42 @@ int tss_ecdsa_dkg_finish(tss_ecdsa_dkg_state *st, tss_ecdsa_key_share *share, ts
 int tss_ecdsa_refresh_round1(tss_ecdsa_dkg_state *st, tss_ecdsa_dkg_bcast1 *bcast, tss_ecdsa_dkg_p2p1 *p2p,
                              const uint8_t session_id[32], const tss_ecdsa_key_share *old);
 
+/* Reshare (same key, new parties 1..n' and/or new threshold t'): deal + receive + refresh.
+ *   1. Each old holder i in a set D of >= t old parties deals w_i = λ_i·s_i (λ_i over D): a random polynomial
+ *      h_i of degree t'-1 with h_i(0) = w_i; broadcast H_ik = h_ik·G; h_i(j) to each new party j (SECRET).
+ *   2. Each new party j (tss_ecdsa_reshare_receive) checks every share against its commitment, every
+ *      H_i0 against λ_i·X_i of the old key (naming the dealer), Σ H_i0 == the group key, and obtains a
+ *      provisional share s'_j = Σ_i h_i(j) with public shares Σ_k j^k Σ_i H_ik (no pair setups yet).
+ *   3. The new parties run a refresh (tss_ecdsa_refresh_round1 with the provisional share, then
+ *      tss_ecdsa_dkg_round2 and _finish): fresh base OTs, zero seeds and re-randomized shares.
+ * A party that is both an old holder and a new party plays both roles with its two indices. Old shares and
+ * new shares lie on unrelated polynomials; old holders should delete their shares afterwards. */
+typedef struct tss_ecdsa_reshare_bcast {
+    uint32_t from;                               /* old index of the dealer */
+    uint8_t session_id[32];
+    uint32_t new_t, new_n;
+    uint8_t vss[TSS_ECDSA_MAX_PARTIES][33];      /* H_i0 .. H_i(t'-1) */
+} tss_ecdsa_reshare_bcast;
+
+typedef struct tss_ecdsa_reshare_p2p {
+    uint32_t from, to;                           /* old index of the dealer, new index of the recipient */
+    uint8_t session_id[32];
+    uint8_t share[32];                           /* h_from(to). SECRET */
+} tss_ecdsa_reshare_p2p;
+
+/* Old holder: dealers is the ascending set D (including old->index); writes bcast and p2p[j-1] for new
+ * parties j = 1..new_n. */
+int tss_ecdsa_reshare_deal(tss_ecdsa_reshare_bcast *bcast, tss_ecdsa_reshare_p2p *p2p, const tss_ecdsa_key_share *old,
+                           const uint32_t *dealers, uint32_t n_dealers, uint32_t new_n, uint32_t new_t,
+                           const uint8_t session_id[32]);
+/* New party `index`: old_public is any key share of the old key (only its public fields are read: a new
+ * member may pass one with the secrets zeroed); the n_dealers broadcasts and the shares addressed to it.
+ * Writes the provisional share (SECRET, epoch = old epoch + 1) to be refreshed. */
+int tss_ecdsa_reshare_receive(tss_ecdsa_key_share *provisional, const tss_ecdsa_key_share *old_public,
+                              const uint32_t *dealers, uint32_t n_dealers, const tss_ecdsa_reshare_bcast *bcasts,
+                              const tss_ecdsa_reshare_p2p *shares, size_t n_in, uint32_t index, uint32_t new_n,
+                              uint32_t new_t, const uint8_t session_id[32], uint32_t *culprit);
+
 /* ---------------------------------------------------------------------------------------------
  * Presign (DKLs23 rounds 1-2; message independent)
  * ------------------------------------------------------------------------------------------- */
@@ -312,7 +348,7 @@ typedef enum tss_ecdsa_type {
     TSS_ECDSA_DKG_BCAST1 = 3, TSS_ECDSA_DKG_P2P1 = 4, TSS_ECDSA_DKG_BCAST2 = 5, TSS_ECDSA_DKG_P2P2 = 6,
     TSS_ECDSA_PRESIGN_MSG1 = 7, TSS_ECDSA_PRESIGN_MSG2 = 8, TSS_ECDSA_SIG_SHARE = 9,
     TSS_ECDSA_PRESIGNATURE = 10, TSS_ECDSA_PRESIG_PUBLIC = 11, TSS_ECDSA_SIGNATURE = 12,
-    TSS_ECDSA_DKG_STATE = 13, TSS_ECDSA_PRESIGN_STATE = 14,
+    TSS_ECDSA_DKG_STATE = 13, TSS_ECDSA_PRESIGN_STATE = 14, TSS_ECDSA_RESHARE_BCAST = 15, TSS_ECDSA_RESHARE_P2P = 16,
 } tss_ecdsa_type;
 
 /* Size of the binary encoding of a type (0 for an unknown type); the name used in JSON ("key-share", ...). */

@@ -12,7 +12,12 @@ static const char HELP[] =
     "  dkg round1 --index I --signers N --threshold T --session HEX64 --state-out F --out-dir D\n"
     "  dkg round2 --state F --in FILES... --state-out F --out-dir D\n"
     "  dkg finish --state F --in FILES... --key-out KEY\n"
-    "  refresh round1 --key KEY --session HEX64 --state-out F --out-dir D   (then dkg round2, dkg finish)\n"
+    "  refresh round1 (--key KEY | --provisional F) --session HEX64 --state-out F --out-dir D\n"
+    "                 (then dkg round2 and dkg finish, as for a DKG)\n"
+    "  reshare deal --key KEY --dealers I,J,... --signers N' --threshold T' --session HEX64 --out-dir D\n"
+    "  reshare receive --old-public PUB --dealers I,J,... --index J --signers N' --threshold T' --session HEX64\n"
+    "                  --in FILES... --key-out PROVISIONAL    (then refresh round1 --provisional ...)\n"
+    "  public --key KEY --out PUB    (the key's public part, for new members of a reshare)\n"
     "  presign round1 --key KEY --signers I,J,... --session HEX64 --state-out F --out-dir D\n"
     "  presign round2 --key KEY --state F --in FILES... --state-out F --out-dir D\n"
     "  presign finish --key KEY --state F --in FILES... --presig-out PRESIG\n"
@@ -46,5 +51,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "verify") == 0) return ecli_cmd_verify(sub, sargv);
     if (strcmp(cmd, "address") == 0) return ecli_cmd_address(sub, sargv);
     if (strcmp(cmd, "digest") == 0) return ecli_cmd_digest(sub, sargv);
+    if (strcmp(cmd, "reshare") == 0) return ecli_cmd_reshare(sub, sargv);
+    if (strcmp(cmd, "public") == 0) return ecli_cmd_public(sub, sargv);
     return ecli_error(EX_USAGE, "unknown command '%s' (see tss-ecdsa --help)", cmd);
 }

@@ -62,5 +62,7 @@ int ecli_cmd_combine(int argc, char **argv);
 int ecli_cmd_verify(int argc, char **argv);
 int ecli_cmd_address(int argc, char **argv);
 int ecli_cmd_digest(int argc, char **argv);
+int ecli_cmd_reshare(int argc, char **argv);
+int ecli_cmd_public(int argc, char **argv);
 
 #endif

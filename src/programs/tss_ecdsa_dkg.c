@@ -24,7 +24,7 @@ static int write_round1(const tss_ecdsa_dkg_state *st, const tss_ecdsa_dkg_bcast
 static int dkg_round1(int argc, char **argv, int refresh)
 {
     static const char *const allowed[] = {"index", "signers", "threshold", "session", "state-out", "out-dir", "force",
-                                          "key", NULL};
+                                          "key", "provisional", NULL};
     const char *cmd = refresh ? "refresh round1" : "dkg round1";
     ecli_opts o;
     int ex = ecli_parse(&o, argc, argv, allowed, cmd);
@@ -40,8 +40,12 @@ static int dkg_round1(int argc, char **argv, int refresh)
     int rc;
     if (refresh) {
         ecli_key *k = sodium_malloc(sizeof *k);
-        if (!ecli_get(&o, "key")) { ex = ecli_error(EX_USAGE, "%s: needs --key FILE", cmd); goto out_k; }
-        if ((ex = ecli_key_load(k, ecli_get(&o, "key"))) != EX_OK) goto out_k;
+        const char *kf = ecli_get(&o, "key"), *pf = ecli_get(&o, "provisional");
+        if ((kf != NULL) == (pf != NULL)) {
+            ex = ecli_error(EX_USAGE, "%s: needs --key FILE (or --provisional FILE after a reshare)", cmd);
+            goto out_k;
+        }
+        if ((ex = kf ? ecli_key_load(k, kf) : ecli_load(TSS_ECDSA_KEY_SHARE, &k->share, pf)) != EX_OK) goto out_k;
         rc = tss_ecdsa_refresh_round1(st, &b, p, sid, &k->share);
         if (rc != TSS_OK) ex = ecli_fail(cmd, rc, 0);
     out_k:
@@ -188,4 +192,93 @@ int ecli_cmd_refresh(int argc, char **argv)
     if (argc < 1 || strcmp(argv[0], "round1") != 0)
         return ecli_error(EX_USAGE, "refresh: round1 (then dkg round2 and dkg finish)");
     return dkg_round1(argc - 1, argv + 1, 1);
+}
+
+/* reshare deal: an old holder deals to the new parties 1..N. */
+static int reshare_deal(int argc, char **argv)
+{
+    static const char *const allowed[] = {"key", "dealers", "signers", "threshold", "session", "out-dir", "force", NULL};
+    ecli_opts o;
+    int ex = ecli_parse(&o, argc, argv, allowed, "reshare deal");
+    if (ex) return ex;
+    uint8_t sid[32];
+    uint32_t dealers[MAXP], nd, n, t;
+    const char *key = ecli_get(&o, "key"), *dir = ecli_get(&o, "out-dir");
+    if (!key || !dir || ecli_hex_exact(sid, 32, ecli_get(&o, "session")) != 0 ||
+        ecli_parse_list(ecli_get(&o, "dealers"), dealers, MAXP, &nd) != 0 || ecli_parse_u32(ecli_get(&o, "signers"), &n) ||
+        ecli_parse_u32(ecli_get(&o, "threshold"), &t))
+        return ecli_error(EX_USAGE, "reshare deal: needs --key F --dealers I,J,... --signers N --threshold T --session HEX64 --out-dir D");
+    int force = ecli_get(&o, "force") != NULL;
+    ecli_key *k = sodium_malloc(sizeof *k);
+    tss_ecdsa_reshare_p2p *p = sodium_allocarray(MAXP, sizeof *p);
+    tss_ecdsa_reshare_bcast b;
+    if ((ex = ecli_key_load(k, key))) goto out;
+    int rc = tss_ecdsa_reshare_deal(&b, p, &k->share, dealers, nd, n, t, sid);
+    if (rc != TSS_OK) { ex = ecli_error(EX_USAGE, "reshare deal: %s", tss_status_str(rc)); goto out; }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/reshare-from-%u.json", dir, b.from);
+    ex = ecli_save(TSS_ECDSA_RESHARE_BCAST, &b, path, 0, force);
+    for (uint32_t j = 0; j < n && !ex; j++) {
+        snprintf(path, sizeof path, "%s/reshare-from-%u-to-%u.json", dir, p[j].from, p[j].to);
+        ex = ecli_save(TSS_ECDSA_RESHARE_P2P, &p[j], path, 1, force);
+    }
+out:
+    sodium_free(k);
+    sodium_free(p);
+    return ex;
+}
+
+/* reshare receive: a new party checks the dealings and writes its provisional key (then refresh round1). */
+static int reshare_receive(int argc, char **argv)
+{
+    static const char *const allowed[] = {"old-public", "dealers", "index", "signers", "threshold", "session", "in",
+                                          "key-out", "force", NULL};
+    ecli_opts o;
+    int ex = ecli_parse(&o, argc, argv, allowed, "reshare receive"), nf;
+    if (ex) return ex;
+    uint8_t sid[32];
+    uint32_t dealers[MAXP], nd, n, t, idx;
+    const char **files = ecli_list(&o, "in", &nf);
+    const char *oldp = ecli_get(&o, "old-public"), *key_out = ecli_get(&o, "key-out");
+    if (!files || !oldp || !key_out || ecli_hex_exact(sid, 32, ecli_get(&o, "session")) != 0 ||
+        ecli_parse_list(ecli_get(&o, "dealers"), dealers, MAXP, &nd) != 0 || ecli_parse_u32(ecli_get(&o, "index"), &idx) ||
+        ecli_parse_u32(ecli_get(&o, "signers"), &n) || ecli_parse_u32(ecli_get(&o, "threshold"), &t))
+        return ecli_error(EX_USAGE, "reshare receive: needs --old-public F --dealers I,J,.. --index J --signers N "
+                                    "--threshold T --session HEX64 --in FILES... --key-out F");
+    tss_ecdsa_key_share *old = sodium_malloc(sizeof *old);
+    ecli_key *k = sodium_malloc(sizeof *k);
+    tss_ecdsa_reshare_bcast *b = calloc(MAXP, sizeof *b);
+    tss_ecdsa_reshare_p2p *p = sodium_allocarray(MAXP, sizeof *p);
+    size_t nb = 0, np = 0;
+    uint32_t culprit = 0;
+    memset(k, 0, sizeof *k);
+    if ((ex = ecli_load(TSS_ECDSA_KEY_SHARE, old, oldp))) goto out;
+    for (int i = 0; i < nf && !ex; i++) {
+        char type[64];
+        uint32_t from, to;
+        if ((ex = ecli_peek(files[i], type, sizeof type, &from, &to))) break;
+        if (strcmp(type, "reshare-bcast") == 0 && nb < MAXP) ex = ecli_load(TSS_ECDSA_RESHARE_BCAST, &b[nb++], files[i]);
+        else if (strcmp(type, "reshare-p2p") == 0 && to == idx && np < MAXP) ex = ecli_load(TSS_ECDSA_RESHARE_P2P, &p[np++], files[i]);
+        else if (strcmp(type, "reshare-p2p") != 0) ex = ecli_error(EX_INPUT, "%s: unexpected message type '%s'", files[i], type);
+    }
+    if (ex) goto out;
+    if (nb != np) { ex = ecli_error(EX_INPUT, "reshare receive: %zu dealings but %zu shares", nb, np); goto out; }
+    int rc = tss_ecdsa_reshare_receive(&k->share, old, dealers, nd, b, p, nb, idx, n, t, sid, &culprit);
+    if (rc != TSS_OK) { ex = ecli_fail("reshare receive", rc, culprit); goto out; }
+    /* a provisional key: its pair setups come from the refresh that must follow */
+    ex = ecli_save(TSS_ECDSA_KEY_SHARE, &k->share, key_out, 1, ecli_get(&o, "force") != NULL);
+out:
+    sodium_free(old);
+    sodium_free(k);
+    sodium_free(p);
+    free(b);
+    return ex;
+}
+
+int ecli_cmd_reshare(int argc, char **argv)
+{
+    if (argc < 1) return ecli_error(EX_USAGE, "reshare: deal | receive (then refresh round1 --provisional)");
+    if (strcmp(argv[0], "deal") == 0) return reshare_deal(argc - 1, argv + 1);
+    if (strcmp(argv[0], "receive") == 0) return reshare_receive(argc - 1, argv + 1);
+    return ecli_error(EX_USAGE, "reshare: unknown step '%s'", argv[0]);
 }

@@ -124,7 +124,7 @@ int ecli_write(const char *path, const char *text, size_t len, int secret, int f
 static int secret_type(tss_ecdsa_type t)
 {
     return t == TSS_ECDSA_KEY_SHARE || t == TSS_ECDSA_PAIR || t == TSS_ECDSA_DKG_P2P2 || t == TSS_ECDSA_PRESIGNATURE ||
-           t == TSS_ECDSA_DKG_STATE || t == TSS_ECDSA_PRESIGN_STATE;
+           t == TSS_ECDSA_DKG_STATE || t == TSS_ECDSA_PRESIGN_STATE || t == TSS_ECDSA_RESHARE_P2P;
 }
 
 int ecli_load(tss_ecdsa_type type, void *obj, const char *path)

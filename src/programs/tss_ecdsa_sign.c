@@ -262,6 +262,23 @@ int ecli_cmd_address(int argc, char **argv)
     return EX_OK;
 }
 
+int ecli_cmd_public(int argc, char **argv)
+{
+    static const char *const allowed[] = {"key", "out", "force", NULL};
+    ecli_opts o;
+    int ex = ecli_parse(&o, argc, argv, allowed, "public");
+    if (ex) return ex;
+    if (!ecli_get(&o, "key") || !ecli_get(&o, "out")) return ecli_error(EX_USAGE, "public: needs --key F --out F");
+    ecli_key *k = sodium_malloc(sizeof *k);
+    if (!(ex = ecli_key_load(k, ecli_get(&o, "key")))) {
+        sodium_memzero(k->share.secret_share, sizeof k->share.secret_share);
+        sodium_memzero(k->share.zero_seeds, sizeof k->share.zero_seeds);
+        ex = ecli_save(TSS_ECDSA_KEY_SHARE, &k->share, ecli_get(&o, "out"), 0, ecli_get(&o, "force") != NULL);
+    }
+    sodium_free(k);
+    return ex;
+}
+
 int ecli_cmd_digest(int argc, char **argv)
 {
     static const char *const allowed[] = {"message-file", "hash", NULL};

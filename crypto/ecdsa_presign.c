@@ -127,7 +127,12 @@ int tss_ecdsa_presign_round1(tss_ecdsa_presign_state *st, tss_ecdsa_presign_msg1
         k1_scalar chi;
         ecdsa_pair_receiver(&rs, pair);
         pair_sid(sid, st, st->self, j);
-        rvole_receiver_start(&om, &chi, p->choice, &rs, sid);
+        int src = rvole_receiver_start(&om, &chi, p->choice, &rs, sid);
+        if (src != TSS_OK) {
+            sodium_memzero(&rs, sizeof rs);
+            rc = src;
+            goto done;
+        }
         p->index = j;
         k1_scalar_to_bytes(p->chi, &chi);
         k1_scalar_clear(&chi);

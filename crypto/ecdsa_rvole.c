@@ -228,11 +228,11 @@ static void check_challenges(k1_scalar chi[2 * RVOLE_L], const uint8_t sid[32], 
 static void pads_to_scalars(k1_scalar p[2 * RVOLE_L], const uint8_t bytes[2 * RVOLE_L * 32])
 {
     /* 256 hashed bits mod n: statistical distance from uniform < 2^-127 */
-    for (int w = 0; w < 2 * RVOLE_L; w++) k1_scalar_from_bytes_reduce(&p[w], bytes + 32 * w);
+    for (int w = 0; w < 2 * RVOLE_L; w++) k1_scalar_from_le_bytes_reduce(&p[w], bytes + 32 * w);
 }
 
-void rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
-                          const uint8_t sid[32])
+int rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
+                         const uint8_t sid[32])
 {
     uint8_t osid[32];
     k1_scalar_acc acc;
@@ -256,7 +256,7 @@ void rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYT
     k1_scalar_acc_reduce(b, &acc);
     sodium_memzero(&acc, sizeof acc);
     ote_sid(osid, sid);
-    ote_receiver_start(msg, choice, setup, osid);
+    return ote_receiver_start(msg, choice, setup, osid);
 }
 
 int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE_L], const ote_msg *msg1,
@@ -338,9 +338,8 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
             return TSS_ERR_ENCODING;
     }
     ote_sid(osid, sid);
-    ote_receiver_rows(rows, setup, osid);
+    int rc = ote_receiver_rows(rows, setup, osid);
     check_challenges(chi, sid, msg2);
-    int rc = TSS_OK;
     for (uint32_t j0 = 0; j0 < OTE_COUNT && rc == TSS_OK; j0 += PAD_CHUNK) {
         if (ote_pads(pad, (const uint8_t (*)[16])rows[j0], PAD_CHUNK, j0, osid, NULL) != 0) {
             rc = TSS_ERR_CRYPTO;

@@ -30,9 +30,10 @@ typedef struct {
     uint8_t gamma[RVOLE_L][32];
 } rvole_msg2;
 
-/* Bob, round 1: b and the choice bits (SECRET, keep both) and the OTE message for Alice. */
-void rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
-                          const uint8_t sid[32]);
+/* Bob, round 1: b and the choice bits (SECRET, keep both) and the OTE message for Alice. TSS_OK or
+ * TSS_ERR_CRYPTO. */
+int rvole_receiver_start(ote_msg *msg, k1_scalar *b, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
+                         const uint8_t sid[32]);
 /* Alice: 0 with c (SECRET) and msg2, or TSS_ERR_OT_CONSISTENCY (Bob's OTE message fails the KOS check). */
 int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE_L], const ote_msg *msg1,
                  const ote_sender_setup *setup, const uint8_t sid[32]);

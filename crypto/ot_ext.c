@@ -18,17 +18,41 @@ static uint64_t ld64(const uint8_t *p)
 
 static void st64(uint8_t *p, uint64_t x) { memcpy(p, &x, 8); }
 
-/* Column l of a seed's PRG for this session: XChaCha20(key = seed ‖ pad, nonce = H(sid)[0..19] ‖ l). */
-static void prg_column(uint8_t out[OTE_ROW_BYTES], const uint8_t seed[OT_KEY_BYTES], const uint8_t nonce20[20],
-                       uint32_t l)
+/* The PRG expanding the 128 base-OT seeds into the columns of this session: for seed k_l and block b,
+ * π(x) ⊕ x with x = k_l ⊕ T(nonce, l, b) and π fixed-key AES-128 — the same fixed-key construction as the
+ * pads (a correlation-robust function of a uniformly random 128-bit seed is pseudorandom; the per-session
+ * nonce in T makes every session's columns independent). All 128 × 5 blocks go through one AES call. */
+static const uint8_t PRG_KEY[16] = {'t', 's', 's', '-', 'k', 'o', 's', '-', 'p', 'r', 'g', '-', 'v', '1', 0, 0};
+#define COL_BLOCKS ((OTE_ROW_BYTES + 15) / 16)   /* 5 */
+
+static int prg_columns(uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES], const uint8_t (*seeds)[OT_KEY_BYTES], size_t stride,
+                       const uint8_t nonce20[20], int xor_into)
 {
-    uint8_t key[32], nonce[24];
-    memcpy(key, seed, OT_KEY_BYTES);
-    memcpy(key + OT_KEY_BYTES, "tss-kos-prg-key!", 16);
-    memcpy(nonce, nonce20, 20);
-    nonce[20] = (uint8_t)(l >> 24); nonce[21] = (uint8_t)(l >> 16); nonce[22] = (uint8_t)(l >> 8); nonce[23] = (uint8_t)l;
-    crypto_stream_xchacha20(out, OTE_ROW_BYTES, nonce, key);
-    sodium_memzero(key, sizeof key);
+    static const size_t N = (size_t)OTE_KAPPA * COL_BLOCKS;
+    uint8_t x[OTE_KAPPA * COL_BLOCKS][16], y[OTE_KAPPA * COL_BLOCKS][16];
+    int len, rc = 0;
+    for (uint32_t l = 0; l < OTE_KAPPA; l++)
+        for (uint32_t b = 0; b < COL_BLOCKS; b++) {
+            uint8_t *blk = x[l * COL_BLOCKS + b];
+            memcpy(blk, seeds[(size_t)l * stride], 16);
+            for (int i = 0; i < 12; i++) blk[i] ^= nonce20[i];
+            blk[12] ^= (uint8_t)l;
+            blk[13] ^= (uint8_t)b;
+            blk[14] ^= 0x5c;
+        }
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (!ctx || EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), NULL, PRG_KEY, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 || EVP_EncryptUpdate(ctx, y[0], &len, x[0], (int)(16 * N)) != 1)
+        rc = -1;
+    EVP_CIPHER_CTX_free(ctx);
+    for (uint32_t l = 0; l < OTE_KAPPA && rc == 0; l++)
+        for (size_t i = 0; i < OTE_ROW_BYTES; i++) {
+            uint8_t v = y[l * COL_BLOCKS + i / 16][i % 16] ^ x[l * COL_BLOCKS + i / 16][i % 16];
+            cols[l][i] = xor_into ? (uint8_t)(cols[l][i] ^ v) : v;
+        }
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(y, sizeof y);
+    return rc;
 }
 
 static void session_nonce(uint8_t nonce20[20], const uint8_t sid[32])
@@ -140,22 +164,21 @@ static void challenges(uint8_t chi[OTE_M][16], const uint8_t sid[32], const ote_
     crypto_stream_xchacha20((uint8_t *)chi, (size_t)OTE_M * 16, nonce, key);
 }
 
-void ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
-                        const uint8_t sid[32])
+int ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
+                       const uint8_t sid[32])
 {
     static const size_t FIRST = OTE_COUNT / 8;
-    uint8_t nonce[20], c1[OTE_ROW_BYTES];
+    uint8_t nonce[20];
     uint8_t (*cols)[OTE_ROW_BYTES] = msg->u; /* T0 columns are built in place of u, then u = T0 ⊕ T1 ⊕ x */
     uint8_t rows[OTE_M][16];
     uint8_t chi[OTE_M][16];
     randombytes_buf(choice + FIRST, OTE_ROW_BYTES - FIRST);
     session_nonce(nonce, sid);
-    for (uint32_t l = 0; l < OTE_KAPPA; l++) prg_column(cols[l], setup->seeds[l][0], nonce, l);
+    int prg_rc = prg_columns(cols, &setup->seeds[0][0], 2, nonce, 0);
     ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);
-    for (uint32_t l = 0; l < OTE_KAPPA; l++) {
-        prg_column(c1, setup->seeds[l][1], nonce, l);
-        for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= c1[b] ^ choice[b];
-    }
+    prg_rc |= prg_columns(cols, &setup->seeds[0][1], 2, nonce, 1);
+    for (uint32_t l = 0; l < OTE_KAPPA; l++)
+        for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= choice[b];
     challenges(chi, sid, msg);
     uint64_t accx[2] = {0}, acct[4] = {0};
     for (size_t j = 0; j < OTE_M; j++) {
@@ -170,17 +193,18 @@ void ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_r
     st64(msg->check_x, accx[0]); st64(msg->check_x + 8, accx[1]);
     st64(msg->check_t, t2[0]); st64(msg->check_t + 8, t2[1]);
     sodium_memzero(rows, sizeof rows);
-    sodium_memzero(c1, sizeof c1);
+    return prg_rc == 0 ? TSS_OK : TSS_ERR_CRYPTO;
 }
 
-void ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *setup, const uint8_t sid[32])
+int ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *setup, const uint8_t sid[32])
 {
     uint8_t nonce[20];
     uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES];
     session_nonce(nonce, sid);
-    for (uint32_t l = 0; l < OTE_KAPPA; l++) prg_column(cols[l], setup->seeds[l][0], nonce, l);
+    int rc = prg_columns(cols, &setup->seeds[0][0], 2, nonce, 0);
     ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_COUNT);
     sodium_memzero(cols, sizeof cols);
+    return rc == 0 ? TSS_OK : TSS_ERR_CRYPTO;
 }
 
 int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, const ote_sender_setup *setup,
@@ -191,9 +215,9 @@ int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, cons
     uint8_t rows[OTE_M][16];
     uint8_t chi[OTE_M][16];
     session_nonce(nonce, sid);
+    if (prg_columns(cols, setup->seeds, 1, nonce, 0) != 0) return TSS_ERR_CRYPTO;
     for (uint32_t l = 0; l < OTE_KAPPA; l++) {
         uint8_t m = (uint8_t)(0 - ((setup->delta[l / 8] >> (l % 8)) & 1u));
-        prg_column(cols[l], setup->seeds[l], nonce, l);
         for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= msg->u[l][b] & m;
     }
     ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);

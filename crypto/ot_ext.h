@@ -5,7 +5,7 @@
  * the base-OT sender); the OTE sender holds Δ (its base-OT choice bits) and the seed Δ_l chose.
  * Per session, with a 32-byte session id unique to the session and the direction:
  *   receiver: choice bits x (OTE_M = OTE_COUNT + κ + 64 bits: the last κ+64 random, they hide x in the
- *             check), columns T0_l = PRG(k0_l), u_l = T0_l ⊕ PRG(k1_l) ⊕ x; challenges χ_j ∈ GF(2^128)
+ *             check), columns T0_l = PRG(k0_l) (fixed-key AES, see ot_ext.c), u_l = T0_l ⊕ PRG(k1_l) ⊕ x; challenges χ_j ∈ GF(2^128)
  *             from H(sid, u); check values X = Σ x_j χ_j, T = Σ t_j χ_j (t_j the rows of T0). Sends (u, X, T).
  *   sender:   Q_l = PRG(k_{Δ_l}) ⊕ Δ_l·u_l, so row q_j = t_j ⊕ x_j·Δ; accepts only if Σ q_j χ_j = T ⊕ X·Δ.
  *             A failure means the receiver deviated: it must be banned for this key (TSS_ERR_OT_CONSISTENCY),
@@ -42,10 +42,11 @@ typedef struct {
 
 /* Receiver: choice (OTE_ROW_BYTES; the first OTE_COUNT bits are the caller's, the rest are overwritten with
  * fresh randomness) -> msg. */
-void ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
-                        const uint8_t sid[32]);
-/* Receiver: its rows t_j for j < OTE_COUNT (recomputed from the seeds, so the state between rounds is small). */
-void ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *setup, const uint8_t sid[32]);
+int ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
+                       const uint8_t sid[32]);
+/* Receiver: its rows t_j for j < OTE_COUNT (recomputed from the seeds, so the state between rounds is small).
+ * Both return TSS_OK or TSS_ERR_CRYPTO (OpenSSL failure). */
+int ote_receiver_rows(uint8_t rows[OTE_COUNT][16], const ote_receiver_setup *setup, const uint8_t sid[32]);
 /* Sender: checks msg; 0 and rows q_j (j < OTE_COUNT), or TSS_ERR_OT_CONSISTENCY. */
 int ote_sender_receive(uint8_t rows[OTE_COUNT][16], const ote_msg *msg, const ote_sender_setup *setup,
                        const uint8_t sid[32]);

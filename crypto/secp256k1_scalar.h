@@ -18,6 +18,8 @@ void k1_scalar_from_u64(k1_scalar *r, uint64_t x);
 /* 0 if b < n (r set), -1 otherwise (r untouched). Zero is accepted here; callers reject it where needed. */
 int k1_scalar_from_bytes_canonical(k1_scalar *r, const uint8_t b[32]);
 void k1_scalar_from_bytes_reduce(k1_scalar *r, const uint8_t b[32]);   /* any 256-bit value mod n */
+/* Random bytes to a scalar mod n, read as four native 64-bit words (for hash/PRG outputs only). */
+void k1_scalar_from_le_bytes_reduce(k1_scalar *r, const uint8_t b[32]);
 void k1_scalar_from_bytes_reduce64(k1_scalar *r, const uint8_t b[64]); /* 512-bit value mod n */
 void k1_scalar_to_bytes(uint8_t b[32], const k1_scalar *a);
 void k1_scalar_add(k1_scalar *r, const k1_scalar *a, const k1_scalar *b);

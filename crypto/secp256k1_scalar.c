@@ -136,7 +136,6 @@ void k1_scalar_from_le_bytes_reduce(k1_scalar *r, const uint8_t b[32])
     uint64_t x[4];
     memcpy(x, b, 32);  /* little-endian hosts: the byte order of random pad bytes is immaterial */
     final_reduce(r, x, 0);
-    sodium_memzero(x, sizeof x);
 }
 
 void k1_scalar_from_bytes_reduce64(k1_scalar *r, const uint8_t b[64])

@@ -61,6 +61,8 @@ int ote_pads(uint8_t (*out)[OTE_PAD_BYTES], const uint8_t (*rows)[16], size_t n,
 
 /* Exposed for the unit test. */
 void ote_transpose(uint8_t (*rows)[16], const uint8_t cols[OTE_KAPPA][OTE_ROW_BYTES], size_t n_rows);
-void ote_gf128_mul(uint8_t out[16], const uint8_t a[16], const uint8_t b[16]);
+/* portable = 1 forces the portable carry-less multiplication (else PCLMULQDQ when the CPU has it). */
+void ote_gf128_mul(uint8_t out[16], const uint8_t a[16], const uint8_t b[16], int portable);
+int ote_gf128_has_pclmul(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <sodium.h>
 
 #include "tss/common.h"
@@ -83,30 +84,37 @@ static void test_transpose_and_gf(void **state)
     ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);
     for (size_t j = 0; j < OTE_M; j++)
         for (size_t l = 0; l < OTE_KAPPA; l++) assert_int_equal(bit(rows[j], l), bit(cols[l], j));
-    /* GF(2^128): commutative, distributive, x·x^127 = x^128 = x^7 + x^2 + x + 1 */
+    /* GF(2^128), both implementations: commutative, distributive, x·x^127 = x^128 = x^7 + x^2 + x + 1;
+     * the PCLMULQDQ path (when this CPU has it) agrees with the portable one */
     uint8_t a[16], b[16], cc[16], ab[16], ba[16], t1[16], t2[16], t3[16];
+    for (int portable = 0; portable < 2; portable++)
     for (int it = 0; it < 100; it++) {
         randombytes_buf(a, 16); randombytes_buf(b, 16); randombytes_buf(cc, 16);
-        ote_gf128_mul(ab, a, b);
-        ote_gf128_mul(ba, b, a);
+        ote_gf128_mul(ab, a, b, portable);
+        ote_gf128_mul(ba, b, a, portable);
         assert_memory_equal(ab, ba, 16);
         uint8_t bc[16];
         for (int k = 0; k < 16; k++) bc[k] = b[k] ^ cc[k];
-        ote_gf128_mul(t1, a, bc);
-        ote_gf128_mul(t2, a, cc);
+        ote_gf128_mul(t1, a, bc, portable);
+        ote_gf128_mul(t2, a, cc, portable);
         for (int k = 0; k < 16; k++) t3[k] = ab[k] ^ t2[k];
         assert_memory_equal(t1, t3, 16);
         /* associativity */
-        ote_gf128_mul(t1, ab, cc);
-        ote_gf128_mul(t2, b, cc);
-        ote_gf128_mul(t3, a, t2);
+        ote_gf128_mul(t1, ab, cc, portable);
+        ote_gf128_mul(t2, b, cc, portable);
+        ote_gf128_mul(t3, a, t2, portable);
+        ote_gf128_mul(t2, a, b, !portable);
+        assert_memory_equal(t2, ab, 16);
         assert_memory_equal(t1, t3, 16);
     }
     memset(a, 0, 16); a[0] = 2;           /* x */
     memset(b, 0, 16); b[15] = 0x80;       /* x^127 */
-    ote_gf128_mul(ab, a, b);
     uint8_t want[16] = {0x87};
+    ote_gf128_mul(ab, a, b, 1);
     assert_memory_equal(ab, want, 16);
+    ote_gf128_mul(ab, a, b, 0);
+    assert_memory_equal(ab, want, 16);
+    if (!ote_gf128_has_pclmul()) fprintf(stderr, "note: no PCLMULQDQ here, only the portable path ran\n");
 }
 
 static void test_kos(void **state)

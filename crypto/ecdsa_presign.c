@@ -251,14 +251,13 @@ int tss_ecdsa_presign_round2(tss_ecdsa_presign_state *st, tss_ecdsa_presign_msg2
 }
 
 /* χ·P == d·G + Γ, with the secret points kept inside libsecp256k1. */
-static int check_product(const k1_ctx *c, const uint8_t P[33], const uint8_t Gamma[33], const k1_scalar *chi,
+static int check_product(const k1_ctx *c, const secp256k1_pubkey *pp, const secp256k1_pubkey *g, const k1_scalar *chi,
                          const k1_scalar *d)
 {
-    secp256k1_pubkey pp, g, lhs, dG, rhs;
+    secp256k1_pubkey lhs, dG, rhs;
     uint8_t l[33], r[33];
-    if (k1_point_parse(c, &pp, P) != 0 || k1_point_parse(c, &g, Gamma) != 0) return TSS_ERR_ENCODING;
-    if (k1_pub_mul(c, &lhs, &pp, chi) != 0 || k1_pub_mul_base(c, &dG, d) != 0) return TSS_ERR_RVOLE;
-    if (k1_pub_add(c, &rhs, &dG, &g) != 0) return TSS_ERR_RVOLE;
+    if (k1_pub_mul(c, &lhs, pp, chi) != 0 || k1_pub_mul_base(c, &dG, d) != 0) return TSS_ERR_RVOLE;
+    if (k1_pub_add(c, &rhs, &dG, g) != 0) return TSS_ERR_RVOLE;
     k1_point_ser(c, l, &lhs);
     k1_point_ser(c, r, &rhs);
     int eq = sodium_memcmp(l, r, 33) == 0;
@@ -289,21 +288,20 @@ int tss_ecdsa_presign_finish(tss_ecdsa_presign_state *st, tss_ecdsa_presignature
     k1_ctx c;
     if (k1_ctx_open(&c) != 0) return TSS_ERR_CRYPTO;
     k1_scalar r, sk, phi_sum, su, sv, chi, d[2], cu, cv, psi;
-    uint8_t Rs[TSS_ECDSA_MAX_PARTIES][33], Xs[TSS_ECDSA_MAX_PARTIES][33];
+    secp256k1_pubkey Rs[TSS_ECDSA_MAX_PARTIES], Xs[TSS_ECDSA_MAX_PARTIES], gu, gv;
     k1_scalar_from_bytes_canonical(&r, st->r);
     k1_scalar_from_bytes_canonical(&sk, st->sk);
     k1_scalar_from_bytes_canonical(&phi_sum, st->phi);
     k1_scalar_zero(&su);
     k1_scalar_zero(&sv);
-    memcpy(Rs[0], st->R, 33);
-    memcpy(Xs[0], st->X, 33);
+    if (k1_point_parse(&c, &Rs[0], st->R) != 0 || k1_point_parse(&c, &Xs[0], st->X) != 0) rc = TSS_ERR_CRYPTO;
     for (uint32_t k = 0; k < np && rc == TSS_OK; k++) {
         tss_ecdsa_presign_peer *p = &st->peers[k];
         const tss_ecdsa_presign_msg2 *m = &in[slot_of[k]];
         uint8_t com[32];
         *culprit = p->index;
-        if (k1_point_check(&c, m->R) != 0 || k1_point_check(&c, m->X) != 0 ||
-            k1_point_check(&c, m->gamma_u) != 0 || k1_point_check(&c, m->gamma_v) != 0 ||
+        if (k1_point_parse(&c, &Rs[k + 1], m->R) != 0 || k1_point_parse(&c, &Xs[k + 1], m->X) != 0 ||
+            k1_point_parse(&c, &gu, m->gamma_u) != 0 || k1_point_parse(&c, &gv, m->gamma_v) != 0 ||
             k1_scalar_from_bytes_canonical(&psi, m->psi) != 0) {
             rc = TSS_ERR_ENCODING;
             break;
@@ -325,8 +323,8 @@ int tss_ecdsa_presign_finish(tss_ecdsa_presign_state *st, tss_ecdsa_presignature
         rc = rvole_receiver_finish(d, &rm, &chi, p->choice, &rs, sid);
         sodium_memzero(&rs, sizeof rs);
         if (rc != TSS_OK) break;
-        if ((rc = check_product(&c, m->R, m->gamma_u, &chi, &d[0])) != TSS_OK) break;
-        if ((rc = check_product(&c, m->X, m->gamma_v, &chi, &d[1])) != TSS_OK) break;
+        if ((rc = check_product(&c, &Rs[k + 1], &gu, &chi, &d[0])) != TSS_OK) break;
+        if ((rc = check_product(&c, &Xs[k + 1], &gv, &chi, &d[1])) != TSS_OK) break;
         k1_scalar_from_bytes_canonical(&cu, p->c_u);
         k1_scalar_from_bytes_canonical(&cv, p->c_v);
         k1_scalar_add(&su, &su, &cu);
@@ -334,17 +332,21 @@ int tss_ecdsa_presign_finish(tss_ecdsa_presign_state *st, tss_ecdsa_presignature
         k1_scalar_add(&sv, &sv, &cv);
         k1_scalar_add(&sv, &sv, &d[1]);
         k1_scalar_add(&phi_sum, &phi_sum, &psi);
-        memcpy(Rs[k + 1], m->R, 33);
-        memcpy(Xs[k + 1], m->X, 33);
     }
     if (rc == TSS_OK) {
         uint8_t Xsum[33], R[33];
+        const secp256k1_pubkey *ptr[TSS_ECDSA_MAX_PARTIES];
+        secp256k1_pubkey sum;
         *culprit = 0;
-        if (k1_point_sum(&c, Xsum, (const uint8_t (*)[33])Xs, st->n_signers) != 0 ||
-            !k1_point_eq(Xsum, st->group_key))
-            rc = TSS_ERR_VERIFY;
-        else if (k1_point_sum(&c, R, (const uint8_t (*)[33])Rs, st->n_signers) != 0)
-            rc = TSS_ERR_VERIFY;
+        for (uint32_t k = 0; k < st->n_signers; k++) ptr[k] = &Xs[k];
+        if (!secp256k1_ec_pubkey_combine(c.ctx, &sum, ptr, st->n_signers)) rc = TSS_ERR_VERIFY;
+        else {
+            k1_point_ser(&c, Xsum, &sum);
+            if (!k1_point_eq(Xsum, st->group_key)) rc = TSS_ERR_VERIFY;
+        }
+        for (uint32_t k = 0; k < st->n_signers; k++) ptr[k] = &Rs[k];
+        if (rc == TSS_OK && !secp256k1_ec_pubkey_combine(c.ctx, &sum, ptr, st->n_signers)) rc = TSS_ERR_VERIFY;
+        if (rc == TSS_OK) k1_point_ser(&c, R, &sum);
         if (rc == TSS_OK) {
             k1_scalar u, v;
             k1_scalar_mul(&u, &r, &phi_sum);

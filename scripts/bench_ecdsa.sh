@@ -26,7 +26,7 @@ else
   echo "== WASM peer skipped: node/npm not installed"
 fi
 echo
-echo "== ours vs the WASM peer (same machine, same run; per party; x = how many times better ours is)"
+echo "== ours vs the WASM peer (same machine, same run; per party, CPU time; x = how many times better ours is)"
 printf '%-6s %-18s %14s %14s %10s\n' case figure ours peer ratio
 for tag in 2of3 3of5; do
   for f in dkg_pair_ms dkg_party_ms presign_pair_ms presign_party_ms online_us bytes_pair sig_per_s; do

@@ -206,21 +206,22 @@ static void ote_sid(uint8_t out[32], const uint8_t sid[32])
     ecdsa_transcript_bytes_out(&t, out, 32);
 }
 
-/* χ̃_0, χ̃_1, χ̂_0, χ̂_1 = H(sid, τ). */
-static void check_challenges(k1_scalar chi[2 * RVOLE_L], const uint8_t sid[32], const rvole_msg2 *m)
+/* χ̃_0, χ̃_1, χ̂_0, χ̂_1 = H(sid, τ). -1 if OpenSSL failed. */
+static int check_challenges(k1_scalar chi[2 * RVOLE_L], const uint8_t sid[32], const rvole_msg2 *m)
 {
     ecdsa_transcript t;
+    ecdsa_bulk b;
     uint8_t d[32];
-    ecdsa_transcript_init(&t, "rvole-check");
-    ecdsa_transcript_append(&t, ECDSA_T_SID, "sid", sid, 32);
-    ecdsa_transcript_append(&t, ECDSA_T_BYTES, "tau", m->tau, sizeof m->tau);
-    ecdsa_transcript_bytes_out(&t, d, 32);
+    if (ecdsa_bulk_init(&b, ECDSA_DOMAIN "/rvole-check", sid) != 0) return -1;
+    ecdsa_bulk_update(&b, m->tau, sizeof m->tau);
+    if (ecdsa_bulk_final(&b, d) != 0) return -1;
     for (uint32_t i = 0; i < 2 * RVOLE_L; i++) {
         ecdsa_transcript_init(&t, "rvole-chi");
         ecdsa_transcript_append(&t, ECDSA_T_BYTES, "digest", d, 32);
         ecdsa_transcript_u32(&t, "index", i);
         ecdsa_transcript_scalar_out(&t, &chi[i]);
     }
+    return 0;
 }
 
 #define PAD_CHUNK 32   /* divides OTE_COUNT */
@@ -292,9 +293,11 @@ int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE
             sodium_memzero(p1, sizeof p1);
         }
     }
-    check_challenges(chi, sid, msg2);
-    crypto_generichash_blake2b_state h;
-    crypto_generichash_blake2b_init(&h, NULL, 0, 32);
+    ecdsa_bulk h;
+    if (check_challenges(chi, sid, msg2) != 0 || ecdsa_bulk_init(&h, ECDSA_DOMAIN "/rvole-rows", sid) != 0) {
+        rc = TSS_ERR_CRYPTO;
+        goto out;
+    }
     for (uint32_t l = 0; l < RVOLE_L; l++) {
         for (uint32_t j = 0; j < OTE_COUNT; j++) {
             k1_scalar_acc acc;
@@ -305,7 +308,7 @@ int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE
             k1_scalar_acc_muladd(&acc, &chi[RVOLE_L + l], &z[j][RVOLE_L + l]);
             k1_scalar_acc_reduce(&r, &acc);
             k1_scalar_to_bytes(rb, &r);
-            crypto_generichash_blake2b_update(&h, rb, 32);
+            ecdsa_bulk_update(&h, rb, 32);
         }
         k1_scalar u, t2;
         k1_scalar_mul(&u, &chi[l], &alpha[l]);
@@ -317,7 +320,7 @@ int rvole_sender(rvole_msg2 *msg2, k1_scalar c[RVOLE_L], const k1_scalar a[RVOLE
         k1_scalar_to_bytes(msg2->gamma[l], &gm);
         gadget_dot(&c[l], &z[0][l], 2 * RVOLE_L);
     }
-    crypto_generichash_blake2b_final(&h, msg2->check_r, 32);
+    if (ecdsa_bulk_final(&h, msg2->check_r) != 0) rc = TSS_ERR_CRYPTO;
 out:
     sodium_memzero(zbuf, sizeof zbuf);
     sodium_memzero(alpha, sizeof alpha);
@@ -339,7 +342,7 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
     }
     ote_sid(osid, sid);
     int rc = ote_receiver_rows(rows, setup, osid);
-    check_challenges(chi, sid, msg2);
+    if (rc == TSS_OK && check_challenges(chi, sid, msg2) != 0) rc = TSS_ERR_CRYPTO;
     for (uint32_t j0 = 0; j0 < OTE_COUNT && rc == TSS_OK; j0 += PAD_CHUNK) {
         if (ote_pads(pad, (const uint8_t (*)[16])rows[j0], PAD_CHUNK, j0, osid, NULL) != 0) {
             rc = TSS_ERR_CRYPTO;
@@ -360,9 +363,9 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
         }
     }
     if (rc == TSS_OK) {
-        crypto_generichash_blake2b_state h;
+        ecdsa_bulk h;
         uint8_t mine[32];
-        crypto_generichash_blake2b_init(&h, NULL, 0, 32);
+        if (ecdsa_bulk_init(&h, ECDSA_DOMAIN "/rvole-rows", sid) != 0) rc = TSS_ERR_CRYPTO;
         for (uint32_t l = 0; l < RVOLE_L; l++) {
             for (uint32_t j = 0; j < OTE_COUNT; j++) {
                 unsigned bj = (choice[j / 8] >> (j % 8)) & 1u;
@@ -378,12 +381,12 @@ int rvole_receiver_finish(k1_scalar d[RVOLE_L], const rvole_msg2 *msg2, const k1
                 k1_scalar_cmov(&bu, &u[l], bj);
                 k1_scalar_sub(&r, &bu, &s);
                 k1_scalar_to_bytes(rb, &r);
-                crypto_generichash_blake2b_update(&h, rb, 32);
+                ecdsa_bulk_update(&h, rb, 32);
             }
         }
-        crypto_generichash_blake2b_final(&h, mine, 32);
+        if (ecdsa_bulk_final(&h, mine) != 0) rc = TSS_ERR_CRYPTO;
         TSS_DECLASSIFY(mine, sizeof mine);  /* equals the sender's public digest unless the check fails */
-        if (sodium_memcmp(mine, msg2->check_r, 32) != 0) rc = TSS_ERR_RVOLE;
+        if (rc == TSS_OK && sodium_memcmp(mine, msg2->check_r, 32) != 0) rc = TSS_ERR_RVOLE;
     }
     if (rc == TSS_OK) {
         for (uint32_t l = 0; l < RVOLE_L; l++) {

@@ -2,6 +2,7 @@
 #include "crypto/ecdsa_transcript.h"
 
 #include <string.h>
+#include <openssl/evp.h>
 
 static void put_u32(uint8_t b[4], uint32_t x)
 {
@@ -78,4 +79,47 @@ void ecdsa_transcript_scalar_out(ecdsa_transcript *t, k1_scalar *out)
     k1_scalar_from_bytes_reduce64(out, h);
     sodium_memzero(h, sizeof h);
     sodium_memzero(t, sizeof *t);
+}
+
+int ecdsa_bulk_init(ecdsa_bulk *b, const char *label, const uint8_t sid[32])
+{
+    uint8_t hdr[4];
+    size_t ll = strlen(label);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    b->md = md;
+    b->len = 0;
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        b->md = NULL;
+        return -1;
+    }
+    put_u32(hdr, (uint32_t)ll);
+    EVP_DigestUpdate(md, hdr, 4);
+    EVP_DigestUpdate(md, label, ll);
+    EVP_DigestUpdate(md, sid, 32);
+    return 0;
+}
+
+void ecdsa_bulk_update(ecdsa_bulk *b, const void *data, size_t len)
+{
+    if (b->md && EVP_DigestUpdate((EVP_MD_CTX *)b->md, data, len) != 1) {
+        EVP_MD_CTX_free((EVP_MD_CTX *)b->md);
+        b->md = NULL;
+    }
+    b->len += len;
+}
+
+int ecdsa_bulk_final(ecdsa_bulk *b, uint8_t out[32])
+{
+    uint8_t lb[8];
+    unsigned int ol = 0;
+    int rc = -1;
+    for (int i = 0; i < 8; i++) lb[i] = (uint8_t)(b->len >> (56 - 8 * i));
+    if (b->md && EVP_DigestUpdate((EVP_MD_CTX *)b->md, lb, 8) == 1 &&
+        EVP_DigestFinal_ex((EVP_MD_CTX *)b->md, out, &ol) == 1 && ol == 32)
+        rc = 0;
+    if (rc != 0) memset(out, 0, 32);
+    EVP_MD_CTX_free((EVP_MD_CTX *)b->md);
+    b->md = NULL;
+    return rc;
 }

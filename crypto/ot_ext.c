@@ -184,16 +184,16 @@ void ote_gf128_mul(uint8_t out[16], const uint8_t a[16], const uint8_t b[16], in
     st64(out + 8, r[1]);
 }
 
-/* The challenges χ_j, j < OTE_M, from H(sid, u). */
-static void challenges(uint8_t chi[OTE_M][16], const uint8_t sid[32], const ote_msg *msg)
+/* The challenges χ_j, j < OTE_M, from H(sid, u). -1 if OpenSSL failed. */
+static int challenges(uint8_t chi[OTE_M][16], const uint8_t sid[32], const ote_msg *msg)
 {
-    ecdsa_transcript t;
+    ecdsa_bulk b;
     uint8_t key[32], nonce[24] = {0};
-    ecdsa_transcript_init(&t, "kos-check");
-    ecdsa_transcript_append(&t, ECDSA_T_SID, "sid", sid, 32);
-    ecdsa_transcript_append(&t, ECDSA_T_BYTES, "u", msg->u, sizeof msg->u);
-    ecdsa_transcript_bytes_out(&t, key, 32);
+    if (ecdsa_bulk_init(&b, ECDSA_DOMAIN "/kos-check", sid) != 0) return -1;
+    ecdsa_bulk_update(&b, msg->u, sizeof msg->u);
+    if (ecdsa_bulk_final(&b, key) != 0) return -1;
     crypto_stream_xchacha20((uint8_t *)chi, (size_t)OTE_M * 16, nonce, key);
+    return 0;
 }
 
 int ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_receiver_setup *setup,
@@ -211,7 +211,7 @@ int ote_receiver_start(ote_msg *msg, uint8_t choice[OTE_ROW_BYTES], const ote_re
     prg_rc |= prg_columns(cols, &setup->seeds[0][1], 2, nonce, 1);
     for (uint32_t l = 0; l < OTE_KAPPA; l++)
         for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= choice[b];
-    challenges(chi, sid, msg);
+    prg_rc |= challenges(chi, sid, msg);
     uint64_t accx[2] = {0}, acct[4] = {0};
     clmul_fn clmul128_acc = clmul_impl();
     for (size_t j = 0; j < OTE_M; j++) {
@@ -254,7 +254,11 @@ int ote_sender_receive(uint8_t rows_out[OTE_COUNT][16], const ote_msg *msg, cons
         for (size_t b = 0; b < OTE_ROW_BYTES; b++) cols[l][b] ^= msg->u[l][b] & m;
     }
     ote_transpose(rows, (const uint8_t (*)[OTE_ROW_BYTES])cols, OTE_M);
-    challenges(chi, sid, msg);
+    if (challenges(chi, sid, msg) != 0) {
+        sodium_memzero(cols, sizeof cols);
+        sodium_memzero(rows, sizeof rows);
+        return TSS_ERR_CRYPTO;
+    }
     uint64_t accq[4] = {0};
     clmul_fn clmul128_acc = clmul_impl();
     for (size_t j = 0; j < OTE_M; j++) {

@@ -10,7 +10,7 @@ bash scripts/install-deps.sh
 ninja -C build-bench -j "$(nproc)" bench/bench_ecdsa >/dev/null
 MIN_TIME=${MIN_TIME:-0.3}
 PEER_VERSION=1.1.2
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 ours=$(mktemp); peer=$(mktemp)
 trap 'rm -f "$ours" "$peer"' EXIT
 build-bench/bench/bench_ecdsa --benchmark_min_time="$MIN_TIME" | tee "$ours"

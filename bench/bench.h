@@ -46,6 +46,8 @@ int bench_run(int *argc, char **argv);
 /* After bench_run: real time per iteration in ns, and per item when items were set; -1 if it did not run. */
 double bench_result_ns(const char *name);
 double bench_result_ns_per_item(const char *name);
+/* CPU time per iteration in ns (all threads of the process; the honest figure on a busy machine). */
+double bench_result_cpu_ns(const char *name);
 /* Prints "name: x.xx us (r.rr x of base)" using per-item times when present; returns the ratio base/name
  * (how many times faster name is than base), or -1. */
 double bench_print_ratio(const char *name, const char *base);

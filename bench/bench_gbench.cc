@@ -19,6 +19,7 @@ namespace {
 struct Result {
     double ns_per_iter;
     double ns_per_item;
+    double cpu_ns_per_iter;
 };
 
 std::map<std::string, Result> &results()
@@ -36,7 +37,7 @@ class CapturingReporter : public benchmark::ConsoleReporter {
             if (run.run_type != Run::RT_Iteration) continue;
             double iters = static_cast<double>(run.iterations);
             double ns = run.GetAdjustedRealTime() * unit_to_ns(run.time_unit);
-            Result res{ns, -1.0};
+            Result res{ns, -1.0, run.GetAdjustedCPUTime() * unit_to_ns(run.time_unit)};
             auto it = run.counters.find("items_per_second");
             if (it != run.counters.end() && it->second.value > 0) res.ns_per_item = 1e9 / it->second.value;
             (void)iters;
@@ -102,6 +103,12 @@ int bench_run(int *argc, char **argv)
     benchmark::RunSpecifiedBenchmarks(&rep);
     benchmark::Shutdown();
     return 0;
+}
+
+double bench_result_cpu_ns(const char *name)
+{
+    auto it = results().find(name);
+    return it == results().end() ? -1.0 : it->second.cpu_ns_per_iter;
 }
 
 double bench_result_ns(const char *name)

@@ -9,7 +9,7 @@ ninja -C build-bench -j "$(nproc)" >/dev/null
 MIN_TIME=${MIN_TIME:-0.3}
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(bench_group bench_scalar bench_msm bench_ed25519 bench_simd bench_challenge bench_rx_path bench_frost bench_ring bench_store bench_node)
+  names=(bench_group bench_scalar bench_msm bench_ed25519 bench_simd bench_challenge bench_rx_path bench_frost bench_ecdsa bench_ring bench_store bench_node)
 fi
 for b in "${names[@]}"; do
   exe="build-bench/bench/$b"

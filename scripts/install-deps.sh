@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the build, test and benchmark dependencies from Debian's packages (idempotent).
 set -euo pipefail
-PKGS=(build-essential meson ninja-build pkg-config python3
+PKGS=(build-essential meson ninja-build pkg-config python3 valgrind qemu-user libsecp256k1-dev
       libsodium-dev libcmocka-dev libbenchmark-dev libjemalloc-dev libssl-dev
       liblmdb-dev libjansson-dev libmicrohttpd-dev libinih-dev
       qemu-user        # scripts/test-emulated.sh: the tests on CPUs without AVX-512 / AVX2

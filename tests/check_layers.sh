@@ -27,7 +27,7 @@ check() {  # folder allowed-regex [find options...]
 }
 
 check util '^(util/|tss/common\.h$)'
-crypto_api='tss/(common|ed25519|frost|frost_keygen)\.h$'
+crypto_api='tss/(common|ed25519|frost|frost_keygen|ecdsa)\.h$'
 check crypto "^(util/|$crypto_api|crypto/|batch/)"
 check batch "^(util/|$crypto_api|crypto/|batch/)"
 check dataplane "^(util/|$crypto_api|crypto/|batch/|dataplane/)"

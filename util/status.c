@@ -19,6 +19,14 @@ const char *tss_status_str(int status)
     case TSS_ERR_CRYPTO: return "cryptographic failure";
     case TSS_ERR_NOT_FOUND: return "not found";
     case TSS_ERR_TIMEOUT: return "timeout";
+    case TSS_ERR_PRESIG_USED: return "presignature already used";
+    case TSS_ERR_OT_CONSISTENCY: return "OT extension consistency check failed (ban the counterparty)";
+    case TSS_ERR_RVOLE: return "multiplication check failed (ban the counterparty)";
+    case TSS_ERR_COMMITMENT: return "commitment does not open";
+    case TSS_ERR_PROOF: return "proof of knowledge invalid";
+    case TSS_ERR_SHARE: return "share does not match its commitment";
+    case TSS_ERR_SESSION: return "message for another session, round or party";
+    case TSS_ERR_BASE_OT: return "invalid base OT message";
     default: return "unknown error";
     }
 }

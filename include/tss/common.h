@@ -50,6 +50,14 @@ typedef enum tss_status {
     TSS_ERR_CRYPTO = -12,          /* internal crypto failure (RNG, AEAD open) */
     TSS_ERR_NOT_FOUND = -13,       /* unknown key, session or identifier */
     TSS_ERR_TIMEOUT = -14,
+    TSS_ERR_PRESIG_USED = -15,     /* an ECDSA presignature that was already used (wiped) */
+    TSS_ERR_OT_CONSISTENCY = -16,  /* OT-extension consistency check failed: ban the culprit for this key */
+    TSS_ERR_RVOLE = -17,           /* multiplication (RVOLE) check failed: ban the culprit for this key */
+    TSS_ERR_COMMITMENT = -18,      /* a commitment does not open to the revealed value */
+    TSS_ERR_PROOF = -19,           /* a proof of knowledge does not verify */
+    TSS_ERR_SHARE = -20,           /* a secret share does not match its VSS commitment */
+    TSS_ERR_SESSION = -21,         /* message for another session, round, sender or recipient */
+    TSS_ERR_BASE_OT = -22,         /* a base OT message fails its checks (proof, degenerate point) */
 } tss_status;
 
 /* Human-readable name of a status code (static string, never NULL). */
